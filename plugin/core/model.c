@@ -1,0 +1,74 @@
+/* model.c
+ * Small helpers over the model types.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+
+void
+ikd_msg_init(ikd_msg *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+gboolean
+ikd_addr_equal(const ikd_addr *a, const ikd_addr *b)
+{
+    if (a->family != b->family)
+        return FALSE;
+    return memcmp(a->bytes, b->bytes, a->family == 6 ? 16 : 4) == 0;
+}
+
+const char *
+ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len)
+{
+    if (a->family == 4) {
+        snprintf(buf, len, "%u.%u.%u.%u", a->bytes[0], a->bytes[1], a->bytes[2], a->bytes[3]);
+    } else if (a->family == 6) {
+        /* RFC 5952 short form: collapse the longest run of zero groups. */
+        guint16 g[8];
+        int best = -1, best_len = 0;
+        for (int i = 0; i < 8; i++)
+            g[i] = (guint16)(a->bytes[2 * i] << 8 | a->bytes[2 * i + 1]);
+        for (int i = 0; i < 8;) {
+            int j = i;
+            while (j < 8 && g[j] == 0)
+                j++;
+            if (j - i > best_len && j - i > 1) {
+                best = i;
+                best_len = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        GString *s = g_string_new(NULL);
+        for (int i = 0; i < 8; i++) {
+            if (i == best) {
+                g_string_append(s, "::");
+                i += best_len - 1;
+                continue;
+            }
+            if (s->len && s->str[s->len - 1] != ':')
+                g_string_append_c(s, ':');
+            g_string_append_printf(s, "%x", g[i]);
+        }
+        g_strlcpy(buf, s->str, len);
+        g_string_free(s, TRUE);
+    } else {
+        g_strlcpy(buf, "?", len);
+    }
+    return buf;
+}
+
+guint64
+ikd_fnv1a(guint64 h, const guint8 *data, gsize len)
+{
+    for (gsize i = 0; i < len; i++) {
+        h ^= data[i];
+        h *= G_GUINT64_CONSTANT(0x100000001b3);
+    }
+    return h;
+}

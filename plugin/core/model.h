@@ -1,0 +1,217 @@
+/* model.h
+ * What ikediag knows about one frame, in plain C.
+ *
+ * The epan glue (extract.c) fills an ikd_msg from the stock ISAKMP, IP, UDP,
+ * ESP and ICMP dissectors' fields; the tracker and the rules read nothing
+ * else.  Nothing here includes an epan header, so unit tests and fuzzers can
+ * build ikd_msg values by hand.
+ *
+ * Algorithm numbers are kept in IKEv2 terms (RFC 7296 transform IDs, IANA
+ * "Transform Type" registries) for both IKE versions: extract.c maps IKEv1
+ * attribute values on the way in (names.c), so one comparison and one
+ * notation serve both versions.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef IKD_MODEL_H
+#define IKD_MODEL_H
+
+#include <glib.h>
+
+/* Caps on what one message may carry into the model.  A real negotiation
+ * stays far below them (strongSwan's default IKE offer is 1 proposal of
+ * ~20 transforms); anything beyond is counted in ikd_msg.dropped and
+ * ignored, so a hostile capture cannot grow state without bound. */
+#define IKD_MAX_PROPOSALS   16
+#define IKD_MAX_TRANSFORMS  96      /* all proposals of a message together */
+#define IKD_MAX_NOTIFIES    24
+#define IKD_MAX_TS          16
+#define IKD_MAX_IDS          4
+#define IKD_MAX_VIDS        12
+#define IKD_MAX_NATD         6
+#define IKD_MAX_CERTS        6
+#define IKD_MAX_BLOB        64      /* notify data, NAT-D hash, VID kept */
+#define IKD_MAX_ID_TEXT    128
+#define IKD_MAX_DELETES      8
+
+typedef struct ikd_addr {
+    guint8 family;                  /* 0 (none), 4 or 6 */
+    guint8 bytes[16];
+} ikd_addr;
+
+/* IKEv2 transform types (RFC 7296 3.3.2). */
+typedef enum {
+    IKD_TF_ENCR  = 1,
+    IKD_TF_PRF   = 2,
+    IKD_TF_INTEG = 3,
+    IKD_TF_DH    = 4,
+    IKD_TF_ESN   = 5
+} ikd_tf_type;
+
+typedef struct ikd_transform {
+    guint8  type;                   /* ikd_tf_type */
+    guint16 id;                     /* IKEv2 transform ID */
+    guint16 key_len;                /* bits; 0 when not given */
+} ikd_transform;
+
+/* Protocol IDs of SA proposals (IKEv1 DOI and IKEv2 agree on 1..3). */
+typedef enum {
+    IKD_PROTO_NONE  = 0,
+    IKD_PROTO_IKE   = 1,
+    IKD_PROTO_AH    = 2,
+    IKD_PROTO_ESP   = 3,
+    IKD_PROTO_IPCOMP = 4
+} ikd_proto;
+
+/* One alternative the sender offers (or, in a response, the one chosen).
+ * IKEv2: one proposal substructure.  IKEv1: one transform of a proposal,
+ * since each IKEv1 transform is a complete alternative. */
+typedef struct ikd_proposal {
+    guint8  number;
+    guint8  protocol;               /* ikd_proto */
+    guint8  v1_transform_id;        /* IKEv1 only: KEY_IKE(1) or ESP_* */
+    guint8  first_tf, n_tf;         /* its transforms: tf[first_tf ..] of the
+                                       message (or digest) that holds it */
+    guint16 auth_method;            /* IKEv1 phase 1 attribute; 0 = none */
+    guint16 encap_mode;             /* IKEv1 IPsec attribute; 0 = none */
+    guint32 spi;                    /* ESP/AH SPI, 0 for IKE */
+    guint32 lifetime;               /* seconds, 0 = not given */
+} ikd_proposal;
+
+typedef struct ikd_notify {
+    guint16 type;
+    guint8  protocol;
+    guint8  spi_len;
+    guint8  spi[16];
+    guint16 data_len;               /* length on the wire */
+    guint8  data[IKD_MAX_BLOB];     /* first IKD_MAX_BLOB bytes */
+} ikd_notify;
+
+/* A traffic selector (IKEv2 TSi/TSr) or an IKEv1 Quick Mode client ID
+ * (IDci/IDcr), both reduced to an address range, a protocol and ports. */
+typedef struct ikd_ts {
+    guint8   initiator_side;        /* TSi / IDci */
+    guint8   ip_proto;              /* 0 = any */
+    guint16  start_port, end_port;
+    ikd_addr start, end;
+} ikd_ts;
+
+typedef struct ikd_ident {
+    guint8  initiator_side;         /* IDi (or IKEv1 phase 1 ID of sender) */
+    guint8  type;                   /* ID type (RFC 7296 3.5 / RFC 2407 4.6.2.1) */
+    char    text[IKD_MAX_ID_TEXT];
+} ikd_ident;
+
+typedef struct ikd_blob {
+    guint16 len;
+    guint8  data[IKD_MAX_BLOB];
+} ikd_blob;
+
+typedef struct ikd_cert {
+    guint8  encoding;
+    gint64  not_before, not_after;  /* Unix seconds; 0 = unknown */
+    char    subject[IKD_MAX_ID_TEXT];
+    char    issuer[IKD_MAX_ID_TEXT];
+} ikd_cert;
+
+typedef struct ikd_delete {
+    guint8  protocol;
+    guint8  spi_len;
+    guint16 n_spi;
+    guint8  first_spi[16];
+} ikd_delete;
+
+typedef enum {
+    IKD_MSG_NONE = 0,
+    IKD_MSG_IKE,                    /* an IKE message (UDP 500/4500) */
+    IKD_MSG_ESP,                    /* ESP, raw or UDP-encapsulated */
+    IKD_MSG_ICMP_ERROR              /* ICMP error quoting an IKE message */
+} ikd_msg_kind;
+
+/* Exchange types (IKEv1 RFC 2408/2409, IKEv2 RFC 7296). */
+enum {
+    IKD_X1_BASE = 1, IKD_X1_MAIN = 2, IKD_X1_AUTH_ONLY = 3, IKD_X1_AGGRESSIVE = 4,
+    IKD_X1_INFORMATIONAL = 5, IKD_X1_TRANSACTION = 6, IKD_X1_QUICK = 32,
+    IKD_X1_NEW_GROUP = 33,
+    IKD_X2_IKE_SA_INIT = 34, IKD_X2_IKE_AUTH = 35, IKD_X2_CREATE_CHILD_SA = 36,
+    IKD_X2_INFORMATIONAL = 37, IKD_X2_IKE_SESSION_RESUME = 38,
+    IKD_X2_IKE_INTERMEDIATE = 43
+};
+
+/* IKEv2 header flags (RFC 7296 3.1) and IKEv1 flags (RFC 2408 3.1). */
+#define IKD_FLAG_V1_E 0x01
+#define IKD_FLAG_V1_C 0x02
+#define IKD_FLAG_V1_A 0x04
+#define IKD_FLAG_V2_I 0x08
+#define IKD_FLAG_V2_V 0x10
+#define IKD_FLAG_V2_R 0x20
+
+typedef struct ikd_msg {
+    ikd_msg_kind kind;
+    guint32  frame;
+    gint64   ts_sec;                /* capture time */
+    gint32   ts_nsec;
+
+    ikd_addr src, dst;
+    guint16  sport, dport;
+    guint8   udp_encap;             /* IKE after the non-ESP marker / ESP in UDP */
+    guint8   ip_fragmented;         /* reassembled from IP fragments */
+    guint8   malformed;             /* a dissector reported malformed/truncated */
+
+    /* IKE header */
+    guint8   version;               /* 1 or 2 (major version) */
+    guint8   minor_version;
+    guint8   exch_type;
+    guint8   flags;
+    guint8   ispi[8], rspi[8];
+    guint32  msgid;
+    guint32  length;                /* IKE header length field */
+    guint64  content_hash;          /* FNV-1a of the IKE message bytes seen */
+    guint32  content_len;
+
+    /* encryption: IKEv1 E flag or IKEv2 SK/SKF payload present */
+    guint8   encrypted;
+    guint8   decrypted;             /* Wireshark decrypted it (keys given) */
+    guint16  frag_number, frag_total;   /* IKEv2 SKF (RFC 7383); 0 if none */
+
+    /* payloads */
+    guint8   has_sa, has_ke, has_nonce, has_auth, has_hash, has_sig;
+    guint8   has_cert, has_certreq, has_delete, has_cp, has_eap;
+    guint16  ke_group;              /* IKEv2 KE payload's group; 0 if none */
+    guint16  ke_len;                /* KE data length (IKEv1 has no group field) */
+    guint8   auth_method;           /* IKEv2 AUTH payload method */
+    guint8   n_prop, n_tf, n_notify, n_ts, n_id, n_vid, n_natd, n_cert, n_delete;
+    guint32  dropped;               /* items beyond the caps above */
+    ikd_proposal prop[IKD_MAX_PROPOSALS];
+    ikd_transform tf[IKD_MAX_TRANSFORMS];
+    ikd_notify   notify[IKD_MAX_NOTIFIES];
+    ikd_ts       ts[IKD_MAX_TS];
+    ikd_ident    id[IKD_MAX_IDS];
+    ikd_blob     vid[IKD_MAX_VIDS];
+    ikd_blob     natd[IKD_MAX_NATD];      /* IKEv1 NAT-D payloads */
+    ikd_cert     cert[IKD_MAX_CERTS];
+    ikd_delete   del[IKD_MAX_DELETES];
+
+    /* ESP */
+    guint32  esp_spi;
+    guint32  esp_seq;
+
+    /* ICMP error: type/code, and the quoted IKE message's identity (the
+     * header fields above describe the quoted message, src/dst the outer
+     * packet). */
+    guint8   icmp_v6;
+    guint8   icmp_type, icmp_code;
+    ikd_addr quoted_src, quoted_dst;
+    guint16  quoted_sport, quoted_dport;
+} ikd_msg;
+
+/* Helpers shared by the core and the glue. */
+void     ikd_msg_init(ikd_msg *m);
+gboolean ikd_addr_equal(const ikd_addr *a, const ikd_addr *b);
+/* Writes a printable address into buf (at least 46 bytes). */
+const char *ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len);
+guint64  ikd_fnv1a(guint64 h, const guint8 *data, gsize len);
+#define  IKD_FNV_SEED G_GUINT64_CONSTANT(0xcbf29ce484222325)
+
+#endif /* IKD_MODEL_H */

@@ -1,0 +1,112 @@
+/* rules.c
+ * Dispatch to the rule families and the helpers they share.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "rules.h"
+#include "names.h"
+
+void
+ikd_rules_message(ikd_rule_ctx *c)
+{
+    if (c->m->malformed) {
+        /* A truncated or malformed message proves nothing: say so, and let
+         * no rule conclude from what may be half a payload. */
+        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_MALFORMED, FALSE);
+        ikd_finding_message(f, "IKE message in frame %u is truncated or malformed; "
+                            "ikediag draws no conclusion from it", c->fi->frame);
+        return;
+    }
+    ikd_rules_reachability(c);
+    ikd_rules_proposals(c);
+    ikd_rules_selectors(c);
+    ikd_rules_auth(c);
+    ikd_rules_nat(c);
+    ikd_rules_hygiene(c);
+}
+
+void
+ikd_rules_other(ikd_rule_ctx *c)
+{
+    ikd_rules_reachability(c);
+    ikd_rules_nat(c);
+}
+
+void
+ikd_rules_finish(ikd_tracker *t, ikd_sa *sa)
+{
+    ikd_rules_reachability_finish(t, sa);
+    ikd_rules_nat_finish(t, sa);
+}
+
+const ikd_notify *
+ikd_digest_notify(const ikd_digest *d, guint16 type)
+{
+    if (!d)
+        return NULL;
+    for (guint i = 0; i < d->n_notify; i++) {
+        if (d->notify[i].type == type)
+            return &d->notify[i];
+    }
+    return NULL;
+}
+
+const ikd_notify *
+ikd_digest_error(const ikd_digest *d)
+{
+    if (!d)
+        return NULL;
+    for (guint i = 0; i < d->n_notify; i++) {
+        if (ikd_notify_is_error(d->notify[i].type))
+            return &d->notify[i];
+    }
+    return NULL;
+}
+
+const ikd_notify *
+ikd_msg_notify(const ikd_msg *m, guint16 type)
+{
+    for (guint i = 0; i < m->n_notify; i++) {
+        if (m->notify[i].type == type)
+            return &m->notify[i];
+    }
+    return NULL;
+}
+
+const char *
+ikd_peer_str(const ikd_addr *a, char *buf, gsize len)
+{
+    return ikd_addr_to_str(a, buf, len);
+}
+
+static void
+append_hex(GString *s, const guint8 *b, gsize n)
+{
+    for (gsize i = 0; i < n; i++)
+        g_string_append_printf(s, "%02x", b[i]);
+}
+
+char *
+ikd_key_hint(const ikd_sa *sa)
+{
+    GString *s = g_string_new(NULL);
+
+    if (sa->version >= 2) {
+        g_string_append(s, "add the IKE SA's keys to Edit > Preferences > Protocols > ISAKMP > "
+                        "IKEv2 Decryption Table (ikev2_decryption_table): SPIi ");
+        append_hex(s, sa->ispi, 8);
+        g_string_append(s, ", SPIr ");
+        append_hex(s, sa->rspi, 8);
+        g_string_append(s, ", with SK_ei/SK_er/SK_ai/SK_ar from the daemon's log "
+                        "(strongSwan: charondebug ike 4)");
+    } else {
+        g_string_append(s, "add the IKE SA's key to Edit > Preferences > Protocols > ISAKMP > "
+                        "IKEv1 Decryption Table (ikev1_decryption_table): initiator cookie ");
+        append_hex(s, sa->ispi, 8);
+        g_string_append(s, " with the encryption key from the daemon's log");
+    }
+    return g_string_free(s, FALSE);
+}

@@ -1,0 +1,51 @@
+/* rules.h
+ * Diagnosis rules.  The tracker calls them after it has placed a frame in
+ * its SA and exchange; they read the tracked state and report findings.
+ * One family of causes per file (rules_*.c); this header is their common
+ * entry point and the small helpers they share.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef IKD_RULES_H
+#define IKD_RULES_H
+
+#include "tracker.h"
+
+typedef struct ikd_rule_ctx {
+    ikd_tracker    *t;
+    ikd_sa         *sa;
+    ikd_exchange   *ex;
+    ikd_frame_info *fi;
+    const ikd_msg  *m;
+    ikd_digest     *d;              /* the digest of m kept by the exchange */
+} ikd_rule_ctx;
+
+/* Every rule family gets every IKE message ... */
+void ikd_rules_message(ikd_rule_ctx *c);
+/* ... ESP and ICMP frames ... */
+void ikd_rules_other(ikd_rule_ctx *c);
+/* ... and, once, the end of the capture. */
+void ikd_rules_finish(ikd_tracker *t, ikd_sa *sa);
+
+/* The families (rules_*.c). */
+void ikd_rules_proposals(ikd_rule_ctx *c);      /* proposals, DH, PFS */
+void ikd_rules_selectors(ikd_rule_ctx *c);      /* traffic selectors */
+void ikd_rules_auth(ikd_rule_ctx *c);           /* authentication, identities, certs */
+void ikd_rules_reachability(ikd_rule_ctx *c);   /* retransmissions, ICMP, version */
+void ikd_rules_nat(ikd_rule_ctx *c);            /* NAT-D, NAT-T, ESP */
+void ikd_rules_hygiene(ikd_rule_ctx *c);        /* weak crypto, aggressive mode */
+void ikd_rules_reachability_finish(ikd_tracker *t, ikd_sa *sa);
+void ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa);
+
+/* Shared helpers (rules.c). */
+const ikd_notify *ikd_digest_notify(const ikd_digest *d, guint16 type);
+/* The first error notify (type < 16384) of a digest, or NULL. */
+const ikd_notify *ikd_digest_error(const ikd_digest *d);
+const ikd_notify *ikd_msg_notify(const ikd_msg *m, guint16 type);
+/* The peer's address as text, for messages. */
+const char *ikd_peer_str(const ikd_addr *a, char *buf, gsize len);
+/* Hint on which key reveals an encrypted exchange (UAT and SPIs). */
+char *ikd_key_hint(const ikd_sa *sa);
+
+#endif /* IKD_RULES_H */

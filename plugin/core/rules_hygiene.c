@@ -1,0 +1,73 @@
+/* rules_hygiene.c
+ * Crypto hygiene on healthy tunnels: weak algorithms (RFC 8247 for IKEv2,
+ * RFC 8221 for ESP) and Aggressive Mode with pre-shared keys.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "rules.h"
+#include "names.h"
+
+/* Reasons a proposal is weak, joined; NULL if none. */
+static char *
+weaknesses(const ikd_digest *d, const ikd_proposal *p)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < p->n_tf; i++) {
+        const ikd_transform *t = &d->tf[p->first_tf + i];
+        const char *w = ikd_transform_weakness(p->protocol, t->type, t->id, t->key_len);
+        if (w && !strstr(s->str, w)) {
+            if (s->len)
+                g_string_append(s, "; ");
+            g_string_append(s, w);
+        }
+    }
+    if (!s->len) {
+        g_string_free(s, TRUE);
+        return NULL;
+    }
+    return g_string_free(s, FALSE);
+}
+
+void
+ikd_rules_hygiene(ikd_rule_ctx *c)
+{
+    const ikd_digest *d = c->d;
+    char abuf[64];
+
+    if (!c->ex || !d || c->fi->retransmission_of || !d->has_sa || !d->n_prop)
+        return;
+
+    /* The chosen SA: a response with exactly one proposal, no error. */
+    if (ikd_tracker_config(c->t)->weak_crypto && c->fi->role == IKD_ROLE_RESPONSE && !ikd_digest_error(d)) {
+        char *w = weaknesses(d, &d->prop[0]);
+        if (w) {
+            char *chosen = ikd_proposal_to_config(&d->prop[0], d->tf);
+            ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_WEAK_CRYPTO, FALSE);
+            ikd_finding_set(&f->chosen, "%s", chosen);
+            ikd_finding_message(f, "%s chose a weak %s proposal %s: %s",
+                                ikd_peer_str(&c->m->src, abuf, sizeof abuf),
+                                d->prop[0].protocol == IKD_PROTO_IKE ? "IKE" : "ESP", chosen, w);
+            ikd_finding_set(&f->hint, "prefer AEAD or SHA-2 with a strong group, e.g. %s=aes256gcm16-prfsha384-ecp384 "
+                            "or aes256-sha256-modp3072, and remove the weak algorithms from both peers",
+                            d->prop[0].protocol == IKD_PROTO_IKE ? "ike" : "esp");
+            g_free(chosen);
+            g_free(w);
+        }
+    }
+
+    /* Aggressive Mode with PSK: the responder's hash can be cracked offline. */
+    if (c->m->version == 1 && c->m->exch_type == IKD_X1_AGGRESSIVE && c->fi->role == IKD_ROLE_RESPONSE) {
+        const ikd_proposal *p = &d->prop[0];
+        if (p->auth_method == 1 || p->auth_method == 65001 || p->auth_method == 65002) {
+            ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, FALSE);
+            ikd_finding_message(f, "Aggressive Mode with a pre-shared key: frame %u carries the responder's HASH in "
+                                "clear text, which lets anyone who captured it test PSK guesses offline "
+                                "(ike-scan/psk-crack); IKEv1 itself is deprecated (RFC 9395)", c->fi->frame);
+            ikd_finding_set(&f->hint, "use Main Mode or, better, IKEv2 (strongSwan aggressive=no / keyexchange=ikev2; "
+                            "libreswan aggressive=no; Cisco crypto isakmp aggressive-mode disable)");
+        }
+    }
+}

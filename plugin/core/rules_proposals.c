@@ -1,0 +1,449 @@
+/* rules_proposals.c
+ * Proposal, DH group and PFS mismatches (IKEv1 and IKEv2).
+ *
+ * A NO_PROPOSAL_CHOSEN only says "nothing you offered fits".  What the
+ * responder would have accepted is often visible elsewhere in the same
+ * capture: what it chose in another negotiation, or what it offered when it
+ * was the initiator.  pinpoint() compares the refused offer with that, one
+ * transform type at a time.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "rules.h"
+#include "names.h"
+
+static const char *tf_type_words[] = { "?", "encryption", "PRF", "integrity", "DH group", "ESN" };
+
+/* Does any proposal of 'offer' carry this transform? */
+static gboolean
+offer_has(const ikd_digest *offer, guint8 protocol, const ikd_transform *want)
+{
+    for (guint p = 0; p < offer->n_prop; p++) {
+        const ikd_proposal *pr = &offer->prop[p];
+        if (protocol && pr->protocol != protocol)
+            continue;
+        for (guint i = 0; i < pr->n_tf; i++) {
+            const ikd_transform *t = &offer->tf[pr->first_tf + i];
+            if (t->type == want->type && t->id == want->id && t->key_len == want->key_len)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean
+offer_has_type(const ikd_digest *offer, guint8 protocol, guint8 type)
+{
+    for (guint p = 0; p < offer->n_prop; p++) {
+        const ikd_proposal *pr = &offer->prop[p];
+        if (protocol && pr->protocol != protocol)
+            continue;
+        for (guint i = 0; i < pr->n_tf; i++) {
+            if (offer->tf[pr->first_tf + i].type == type)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* Compares a refused offer with a proposal the refusing peer is known to
+ * accept.  Writes the transform types with no overlap into 'mismatch' and
+ * what the peer wants into 'wanted' (config keywords).  Returns FALSE when
+ * nothing is known about the peer. */
+static gboolean
+pinpoint(const ikd_digest *refused, const ikd_digest *known, guint8 protocol,
+         GString *mismatch, GString *wanted)
+{
+    static const guint8 order[] = { IKD_TF_ENCR, IKD_TF_INTEG, IKD_TF_PRF, IKD_TF_DH, IKD_TF_ESN };
+    char buf[32];
+    gboolean any = FALSE;
+
+    if (!known || !known->n_prop)
+        return FALSE;
+    for (gsize o = 0; o < G_N_ELEMENTS(order); o++) {
+        guint8 type = order[o];
+        gboolean overlap = FALSE, known_has = FALSE;
+        GString *kw = g_string_new(NULL);
+
+        for (guint p = 0; p < known->n_prop; p++) {
+            const ikd_proposal *pr = &known->prop[p];
+            if (protocol && pr->protocol != protocol)
+                continue;
+            for (guint i = 0; i < pr->n_tf; i++) {
+                const ikd_transform *t = &known->tf[pr->first_tf + i];
+                if (t->type != type)
+                    continue;
+                /* "no DH" in a child proposal and a missing DH transform
+                 * are the same thing. */
+                if (type == IKD_TF_DH && t->id == 0)
+                    continue;
+                known_has = TRUE;
+                if (offer_has(refused, protocol, t))
+                    overlap = TRUE;
+                const char *k = ikd_keyword(t->type, t->id, t->key_len, buf, sizeof buf);
+                if (!strstr(kw->str, k)) {
+                    if (kw->len)
+                        g_string_append(kw, "/");
+                    g_string_append(kw, k);
+                }
+            }
+        }
+        if (type == IKD_TF_DH && !known_has && offer_has_type(refused, protocol, IKD_TF_DH)) {
+            /* The peer accepts this child SA without a DH group (no PFS). */
+            gboolean refused_all_dh = TRUE;
+            for (guint p = 0; p < refused->n_prop; p++) {
+                const ikd_proposal *pr = &refused->prop[p];
+                gboolean has = FALSE;
+                for (guint i = 0; i < pr->n_tf; i++) {
+                    const ikd_transform *t = &refused->tf[pr->first_tf + i];
+                    if (t->type == IKD_TF_DH && t->id != 0)
+                        has = TRUE;
+                }
+                if (!has)
+                    refused_all_dh = FALSE;
+            }
+            if (refused_all_dh && protocol != IKD_PROTO_IKE) {
+                if (mismatch->len)
+                    g_string_append(mismatch, ", ");
+                g_string_append(mismatch, "PFS");
+                if (wanted->len)
+                    g_string_append(wanted, ", ");
+                g_string_append(wanted, "no PFS group");
+                any = TRUE;
+            }
+        }
+        if (known_has && !overlap && (type != IKD_TF_ESN || offer_has_type(refused, protocol, type))) {
+            if (mismatch->len)
+                g_string_append(mismatch, ", ");
+            g_string_append(mismatch, tf_type_words[type]);
+            if (wanted->len)
+                g_string_append(wanted, ", ");
+            g_string_append(wanted, kw->str);
+            any = TRUE;
+        }
+        g_string_free(kw, TRUE);
+    }
+    return any || TRUE;
+}
+
+/* What the capture shows 'peer' accepting: a response it sent that chose
+ * an SA of this protocol, else an offer it made as an initiator. */
+static const ikd_digest *
+known_acceptable(ikd_tracker *t, const ikd_addr *peer, guint8 protocol, guint32 before_frame,
+                 const char **how)
+{
+    const ikd_digest *chosen = NULL, *offered = NULL;
+
+    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+        for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+            const ikd_digest *rq = ex->request.msg, *rs = ex->response.msg;
+            gboolean peer_is_responder = ex->from_initiator ? ikd_addr_equal(&sa->resp_addr, peer)
+                                                            : ikd_addr_equal(&sa->init_addr, peer);
+            if (rs && peer_is_responder && rs->has_sa && !ikd_digest_error(rs) &&
+                rs->n_prop && rs->prop[0].protocol == protocol && rs->frame != before_frame)
+                chosen = rs;
+            if (rq && !peer_is_responder && rq->has_sa && rq->n_prop &&
+                rq->prop[0].protocol == protocol && rq->frame != before_frame && !offered)
+                offered = rq;
+        }
+    }
+    if (chosen) {
+        *how = "chose";
+        return chosen;
+    }
+    if (offered) {
+        *how = "offered";
+        return offered;
+    }
+    return NULL;
+}
+
+/* Copies the first proposal of 'offer' with the DH transforms replaced by
+ * 'group' first: the hint for an INVALID_KE_PAYLOAD. */
+static char *
+config_with_group_first(const ikd_digest *offer, guint16 group)
+{
+    if (!offer || !offer->n_prop)
+        return g_strdup(ikd_group_keyword(group) ? ikd_group_keyword(group) : "");
+    char *s = ikd_proposal_to_config(&offer->prop[0], offer->tf);
+    const char *kw = ikd_group_keyword(group);
+    char *r;
+    if (kw && !strstr(s, kw)) {
+        r = g_strdup_printf("%s-%s", s, kw);
+    } else {
+        r = g_strdup(s);
+    }
+    g_free(s);
+    return r;
+}
+
+static const char *
+proto_word(guint8 protocol)
+{
+    return protocol == IKD_PROTO_IKE ? "IKE" : protocol == IKD_PROTO_AH ? "AH" : "ESP";
+}
+
+/* Shared text for NO_PROPOSAL_CHOSEN; 'offer' is the refused request. */
+static void
+report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
+                   ikd_cause cause, const ikd_addr *refuser, const char *where)
+{
+    char abuf[64];
+    char *offered = offer ? ikd_proposals_to_config(offer->prop, offer->n_prop, offer->tf) : g_strdup("(not captured)");
+    const char *how = NULL;
+    const ikd_digest *known = known_acceptable(c->t, refuser, protocol, offer ? offer->frame : 0, &how);
+    GString *mismatch = g_string_new(NULL), *wanted = g_string_new(NULL);
+    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, cause, TRUE);
+    guint n = offer ? offer->n_prop : 0;
+
+    if (offer)
+        ikd_finding_evidence(f, offer->frame);
+    ikd_finding_set(&f->offered, "%s", offered);
+    if (known && offer)
+        pinpoint(offer, known, protocol, mismatch, wanted);
+    if (known) {
+        char *k = ikd_proposals_to_config(known->prop, MIN(known->n_prop, 3), known->tf);
+        ikd_finding_evidence(f, known->frame);
+        ikd_finding_set(&f->chosen, "%s", k);
+        g_free(k);
+    }
+    if (mismatch->len)
+        ikd_finding_set(&f->mismatch, "%s", mismatch->str);
+
+    ikd_finding_message(f, "%s %s refused all %u %s proposal%s (%s)%s: no proposal chosen%s%s%s%s%s",
+                        c->ex && c->ex->from_initiator ? "Responder" : "Peer",
+                        ikd_peer_str(refuser, abuf, sizeof abuf), n, proto_word(protocol),
+                        n == 1 ? "" : "s", offered, where,
+                        known ? "; in frame " : "",
+                        known ? "" : "",
+                        known ? "" : "", "", "");
+    if (known) {
+        char *k = ikd_proposals_to_config(known->prop, MIN(known->n_prop, 3), known->tf);
+        char *msg = g_strdup_printf("%s; in frame %u the same peer %s %s%s%s", f->message,
+                                    known->frame, how, k,
+                                    mismatch->len ? ", so the " : "",
+                                    mismatch->len ? mismatch->str : "");
+        if (mismatch->len) {
+            char *m2 = g_strdup_printf("%s differ%s (it wants %s)", msg,
+                                       strchr(mismatch->str, ',') ? "" : "s", wanted->str);
+            g_free(msg);
+            msg = m2;
+        }
+        g_free(f->message);
+        f->message = msg;
+        g_free(k);
+    } else {
+        char *msg = g_strdup_printf("%s; the peer's own configuration is not visible in this "
+                                    "capture", f->message);
+        g_free(f->message);
+        f->message = msg;
+    }
+
+    if (protocol == IKD_PROTO_IKE)
+        ikd_finding_set(&f->hint, "make both peers share one IKE proposal: e.g. %s ike=%s on the "
+                        "initiator (swanctl.conf: proposals = %s; libreswan: ike=; Cisco: crypto ikev2 proposal)",
+                        known ? "use the responder's" : "align",
+                        known ? f->chosen : offered, known ? f->chosen : offered);
+    else
+        ikd_finding_set(&f->hint, "make both peers share one %s proposal: e.g. esp=%s "
+                        "(swanctl.conf children.<name>.esp_proposals; libreswan: esp= / phase2alg=; "
+                        "Cisco: crypto ipsec transform-set / ikev2 ipsec-proposal)",
+                        proto_word(protocol), known ? f->chosen : offered);
+    g_free(offered);
+    g_string_free(mismatch, TRUE);
+    g_string_free(wanted, TRUE);
+}
+
+/* IKEv2 (RFC 7296 1.2, 1.3, 2.7, 3.10.1) */
+static void
+rules_v2(ikd_rule_ctx *c)
+{
+    const ikd_digest *d = c->d;
+    const ikd_exchange *ex = c->ex;
+    const ikd_digest *rq = ex->request.msg;
+    const ikd_notify *n;
+    char abuf[64];
+    const ikd_addr *responder = &c->m->src;
+
+    if (c->fi->role != IKD_ROLE_RESPONSE || c->fi->retransmission_of || !d)
+        return;
+
+    if ((n = ikd_digest_notify(d, IKD_N_INVALID_KE_PAYLOAD))) {
+        guint16 want = n->data_len >= 2 ? (guint16)(n->data[0] << 8 | n->data[1]) : 0;
+        guint16 sent = rq ? rq->ke_group : 0;
+        gboolean offered = FALSE;
+        if (rq) {
+            ikd_transform tfw = { IKD_TF_DH, want, 0 };
+            offered = offer_has(rq, 0, &tfw);
+        }
+        /* The initiator retries with the group asked for when it offered
+         * that group (strongSwan and libreswan do): recoverable.  A group it
+         * never offered cannot be agreed on. */
+        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_DH_GROUP_MISMATCH, !offered);
+        const char *sent_kw = ikd_group_keyword(sent), *want_kw = ikd_group_keyword(want);
+        if (rq)
+            ikd_finding_evidence(f, rq->frame);
+        ikd_finding_set(&f->offered, "%s", sent_kw ? sent_kw : "?");
+        ikd_finding_set(&f->chosen, "%s", want_kw ? want_kw : "?");
+        ikd_finding_set(&f->mismatch, "DH group");
+        ikd_finding_message(f, "%s %s refused the KE payload of frame %u (DH group %u, %s) and asks for "
+                            "group %u (%s)%s",
+                            ex->exch_type == IKD_X2_IKE_SA_INIT ? "Responder" : "Peer",
+                            ikd_peer_str(responder, abuf, sizeof abuf), rq ? rq->frame : 0,
+                            sent, sent_kw ? sent_kw : "?", want, want_kw ? want_kw : "?",
+                            offered ? "; the initiator offered that group, so a retry with it should follow"
+                                    : "; the initiator did not offer that group, so they cannot agree");
+        char *cfg = config_with_group_first(rq, want);
+        ikd_finding_set(&f->hint, "put %s first in the initiator's proposal (%s=%s) so its first KE "
+                        "payload uses it and saves a round trip",
+                        want_kw ? want_kw : "the requested group",
+                        ex->exch_type == IKD_X2_IKE_SA_INIT ? "ike" : "esp", cfg);
+        g_free(cfg);
+        return;
+    }
+
+    if ((n = ikd_digest_notify(d, IKD_N_NO_PROPOSAL_CHOSEN))) {
+        if (ex->exch_type == IKD_X2_IKE_SA_INIT) {
+            report_no_proposal(c, rq, IKD_PROTO_IKE, IKD_CAUSE_IKE_PROPOSAL_MISMATCH, responder, "");
+        } else if (ex->exch_type == IKD_X2_IKE_AUTH) {
+            report_no_proposal(c, rq, IKD_PROTO_ESP, IKD_CAUSE_CHILD_PROPOSAL_MISMATCH, responder,
+                               " in IKE_AUTH (the IKE SA itself is up)");
+        } else if (ex->exch_type == IKD_X2_CREATE_CHILD_SA) {
+            /* A refused CREATE_CHILD_SA that carried KE, whose algorithms the
+             * peer accepted without KE before, is a PFS mismatch. */
+            gboolean is_ike_rekey = rq && rq->n_prop && rq->prop[0].protocol == IKD_PROTO_IKE;
+            const char *how = NULL;
+            const ikd_digest *known = rq ? known_acceptable(c->t, responder, IKD_PROTO_ESP, rq->frame, &how) : NULL;
+            if (!is_ike_rekey && rq && rq->has_ke && known) {
+                gboolean same_algs = TRUE;
+                const ikd_proposal *kp = &known->prop[0];
+                for (guint i = 0; i < kp->n_tf; i++) {
+                    const ikd_transform *t = &known->tf[kp->first_tf + i];
+                    if ((t->type == IKD_TF_ENCR || t->type == IKD_TF_INTEG) && !offer_has(rq, IKD_PROTO_ESP, t))
+                        same_algs = FALSE;
+                }
+                gboolean known_pfs = FALSE;
+                for (guint i = 0; i < kp->n_tf; i++) {
+                    const ikd_transform *t = &known->tf[kp->first_tf + i];
+                    if (t->type == IKD_TF_DH && t->id)
+                        known_pfs = TRUE;
+                }
+                if (same_algs && !known_pfs) {
+                    char *offered = ikd_proposals_to_config(rq->prop, rq->n_prop, rq->tf);
+                    char *k = ikd_proposal_to_config(&known->prop[0], known->tf);
+                    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_PFS_MISMATCH, TRUE);
+                    ikd_finding_evidence(f, rq->frame);
+                    ikd_finding_evidence(f, known->frame);
+                    ikd_finding_set(&f->offered, "%s", offered);
+                    ikd_finding_set(&f->chosen, "%s", k);
+                    ikd_finding_set(&f->mismatch, "PFS");
+                    ikd_finding_message(f, "Peer %s refused the CREATE_CHILD_SA of frame %u, which asked for PFS "
+                                        "(KE payload, DH group %u: %s); the same peer accepted %s without PFS in frame %u",
+                                        ikd_peer_str(responder, abuf, sizeof abuf), rq->frame, rq->ke_group,
+                                        offered, k, known->frame);
+                    ikd_finding_set(&f->hint, "configure PFS the same on both peers: add the DH group to the "
+                                    "responder's esp proposal (e.g. esp=%s-%s) or remove it from the initiator's",
+                                    k, ikd_group_keyword(rq->ke_group) ? ikd_group_keyword(rq->ke_group) : "modp2048");
+                    g_free(offered);
+                    g_free(k);
+                    return;
+                }
+            }
+            report_no_proposal(c, rq, is_ike_rekey ? IKD_PROTO_IKE : IKD_PROTO_ESP,
+                               is_ike_rekey ? IKD_CAUSE_IKE_PROPOSAL_MISMATCH : IKD_CAUSE_CHILD_PROPOSAL_MISMATCH,
+                               responder, " in CREATE_CHILD_SA");
+        }
+    }
+}
+
+/* The most recent phase 1 offer and Quick Mode offer of an IKEv1 SA. */
+static const ikd_digest *
+v1_first_offer(const ikd_sa *sa)
+{
+    for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if (ex->phase1_step == 1 && ex->request.msg)
+            return ex->request.msg;
+    }
+    return NULL;
+}
+
+static ikd_exchange *
+v1_pending_quick(const ikd_sa *sa, const ikd_addr *refuser)
+{
+    ikd_exchange *found = NULL;
+    for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if (ex->exch_type != IKD_X1_QUICK || ex->final.frame)
+            continue;
+        gboolean refuser_is_responder = ex->from_initiator ? ikd_addr_equal(&sa->resp_addr, refuser)
+                                                           : ikd_addr_equal(&sa->init_addr, refuser);
+        if (refuser_is_responder)
+            found = ex;
+    }
+    return found;
+}
+
+/* IKEv1 (RFC 2408 5.x, RFC 2409 5, 5.5) */
+static void
+rules_v1(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    const ikd_notify *n;
+
+    if (c->fi->retransmission_of)
+        return;
+
+    if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_msg_notify(m, IKD_N_NO_PROPOSAL_CHOSEN))) {
+        ikd_exchange *qm = v1_pending_quick(c->sa, &m->src);
+        if (!c->sa->ike_established || !qm) {
+            report_no_proposal(c, v1_first_offer(c->sa), IKD_PROTO_IKE, IKD_CAUSE_IKE_PROPOSAL_MISMATCH,
+                               &m->src, c->sa->mode == IKD_X1_AGGRESSIVE ? " in Aggressive Mode" : " in Main Mode");
+        } else {
+            const ikd_digest *rq = qm->request.msg;
+            const char *how = NULL;
+            const ikd_digest *known = rq ? known_acceptable(c->t, &m->src, IKD_PROTO_ESP, rq->frame, &how) : NULL;
+            GString *mm = g_string_new(NULL), *wanted = g_string_new(NULL);
+            if (known && rq)
+                pinpoint(rq, known, IKD_PROTO_ESP, mm, wanted);
+            gboolean pfs = strcmp(mm->str, "PFS") == 0 || strcmp(mm->str, "DH group") == 0;
+            g_string_free(mm, TRUE);
+            g_string_free(wanted, TRUE);
+            report_no_proposal(c, rq, IKD_PROTO_ESP,
+                               pfs ? IKD_CAUSE_PFS_MISMATCH : IKD_CAUSE_CHILD_PROPOSAL_MISMATCH,
+                               &m->src, " in Quick Mode");
+        }
+        return;
+    }
+
+    /* Quick Mode answered without the KE that PFS requires, or with a KE
+     * nobody asked for (RFC 2409 5.5). */
+    if (m->exch_type == IKD_X1_QUICK && c->fi->role == IKD_ROLE_RESPONSE && c->d && c->ex->request.msg) {
+        const ikd_digest *rq = c->ex->request.msg;
+        if ((rq->decrypted || !rq->encrypted) && (c->d->decrypted || !c->d->encrypted) &&
+            rq->has_ke != c->d->has_ke) {
+            char abuf[64];
+            ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_PFS_MISMATCH, TRUE);
+            ikd_finding_evidence(f, rq->frame);
+            ikd_finding_set(&f->mismatch, "PFS");
+            ikd_finding_message(f, "Quick Mode %s in frame %u %s a KE payload but the answer from %s %s one: "
+                                "the peers disagree on PFS",
+                                "request", rq->frame, rq->has_ke ? "carries" : "lacks",
+                                ikd_peer_str(&m->src, abuf, sizeof abuf), c->d->has_ke ? "carries" : "lacks");
+            ikd_finding_set(&f->hint, "enable PFS with the same group on both peers (strongSwan esp=...-modp2048; "
+                            "libreswan pfs=yes; Cisco set pfs group14) or disable it on both");
+        }
+    }
+}
+
+void
+ikd_rules_proposals(ikd_rule_ctx *c)
+{
+    if (!c->ex)
+        return;
+    if (c->m->version >= 2)
+        rules_v2(c);
+    else
+        rules_v1(c);
+}

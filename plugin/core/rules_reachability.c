@@ -1,0 +1,146 @@
+/* rules_reachability.c
+ * Requests nobody answers: retransmissions, ICMP errors quoting IKE, and IKE
+ * version mismatches.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "rules.h"
+#include "names.h"
+
+static const char *
+icmp_meaning(guint8 v6, guint8 type, guint8 code)
+{
+    if (!v6 && type == 3) {
+        switch (code) {
+        case 3: return "port unreachable: nothing listens on the IKE port there (daemon down or not bound to that address)";
+        case 1: return "host unreachable";
+        case 0: return "network unreachable";
+        case 9: case 10: case 13: return "administratively prohibited: a firewall rejects IKE";
+        case 4: return "fragmentation needed: the IKE message is larger than the path MTU";
+        default: return "destination unreachable";
+        }
+    }
+    if (v6 && type == 1) {
+        switch (code) {
+        case 4: return "port unreachable: nothing listens on the IKE port there (daemon down or not bound to that address)";
+        case 1: return "administratively prohibited: a firewall rejects IKE";
+        case 3: return "address unreachable";
+        default: return "destination unreachable";
+        }
+    }
+    if (v6 && type == 2)
+        return "packet too big: the IKE message is larger than the path MTU";
+    if ((!v6 && type == 11) || (v6 && type == 3))
+        return "time exceeded (routing loop)";
+    return "ICMP error";
+}
+
+static void
+report_no_response(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
+{
+    char abuf[64];
+    const ikd_slot *s = &ex->request;
+    const ikd_addr *peer = ex->from_initiator ? &sa->resp_addr : &sa->init_addr;
+    guint16 port = ex->from_initiator ? sa->resp_port : sa->init_port;
+    ikd_cause cause = IKD_CAUSE_NO_RESPONSE;
+    const char *why;
+    ikd_finding *f;
+
+    if (ikd_sa_has_cause(sa, IKD_CAUSE_NO_RESPONSE) || ikd_sa_has_cause(sa, IKD_CAUSE_PSK_MISMATCH) ||
+        ikd_sa_has_cause(sa, IKD_CAUSE_UDP_4500_BLOCKED) || ikd_sa_has_cause(sa, IKD_CAUSE_IP_FRAGMENTATION))
+        return;
+    f = ikd_report(t, sa, ex, frame, cause, TRUE);
+    ikd_finding_evidence(f, s->frame);
+    why = NULL;
+    if (ex->request.msg && ex->request.msg->content_len > 1400)
+        why = "the message is large; if IP fragments are dropped on the path, use IKEv2 fragmentation (RFC 7383)";
+    ikd_finding_message(f, "%s request of frame %u to %s port %u was sent %u time%s%s and never answered%s%s",
+                        ikd_exchange_name(ex->version, ex->exch_type), s->frame,
+                        ikd_peer_str(peer, abuf, sizeof abuf), port, s->n_sent,
+                        s->n_sent == 1 ? "" : "s", at_end ? " before the capture ended" : "",
+                        why ? "; " : "", why ? why : "");
+    ikd_finding_set(&f->hint, "check that the peer's IKE daemon runs and listens on %s (UDP %u), "
+                    "that no firewall drops UDP 500/4500 on the way, and that the configured remote "
+                    "address (strongSwan remote_addrs / right=, libreswan right=, Cisco set peer) is right",
+                    ikd_peer_str(peer, abuf, sizeof abuf), port);
+}
+
+static void
+on_icmp(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    char abuf[64];
+    ikd_finding *f;
+
+    if (!c->sa || !c->ex || !c->fi->icmp_for)
+        return;
+    if (ikd_sa_has_cause(c->sa, IKD_CAUSE_NO_RESPONSE))
+        return;
+    const char *meaning = icmp_meaning(m->icmp_v6, m->icmp_type, m->icmp_code);
+    f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_NO_RESPONSE, TRUE);
+    ikd_finding_evidence(f, c->fi->icmp_for);
+    ikd_finding_message(f, "%s answered the IKE message of frame %u with ICMP%s type %u code %u: %s",
+                        ikd_peer_str(&m->src, abuf, sizeof abuf), c->fi->icmp_for,
+                        m->icmp_v6 ? "v6" : "", m->icmp_type, m->icmp_code, meaning);
+    if (strstr(meaning, "port unreachable"))
+        ikd_finding_set(&f->hint, "start the IKE daemon on %s or make it listen on that address "
+                        "(strongSwan: charon.interfaces_use / listen; libreswan: listen=)",
+                        ikd_peer_str(&m->quoted_dst, abuf, sizeof abuf));
+    else if (strstr(meaning, "prohibited"))
+        ikd_finding_set(&f->hint, "allow UDP 500 and 4500 (and ESP, IP protocol 50) through the firewall "
+                        "that sent this ICMP error (%s)", ikd_peer_str(&m->src, abuf, sizeof abuf));
+    else if (strstr(meaning, "MTU"))
+        ikd_finding_set(&f->hint, "enable IKEv2 fragmentation (strongSwan fragmentation=yes, libreswan "
+                        "fragmentation=yes, Cisco crypto ikev2 fragmentation) or raise the path MTU");
+    else
+        ikd_finding_set(&f->hint, "check routing towards %s", ikd_peer_str(&m->quoted_dst, abuf, sizeof abuf));
+}
+
+void
+ikd_rules_reachability(ikd_rule_ctx *c)
+{
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+
+    if (c->fi->role == IKD_ROLE_ICMP) {
+        on_icmp(c);
+        return;
+    }
+    if (!c->ex || !c->m || c->m->kind != IKD_MSG_IKE)
+        return;
+
+    /* The n-th retransmission of an unanswered request. */
+    if (c->fi->role == IKD_ROLE_REQUEST && c->fi->retransmission_of && !c->ex->response.frame &&
+        c->ex->request.n_sent == cfg->no_response_retransmits + 1)
+        report_no_response(c->t, c->sa, c->ex, c->fi->frame, FALSE);
+
+    /* IKE version mismatch (RFC 7296 2.5, RFC 2408 5.1). */
+    const ikd_notify *n = ikd_msg_notify(c->m, IKD_N_INVALID_MAJOR_VERSION);
+    gboolean other_version = c->sa->version != c->m->version && c->fi->role != IKD_ROLE_REQUEST;
+    if ((n || other_version) && !c->fi->retransmission_of &&
+        !ikd_sa_has_cause(c->sa, IKD_CAUSE_IKE_VERSION_MISMATCH)) {
+        char abuf[64];
+        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_IKE_VERSION_MISMATCH, TRUE);
+        ikd_finding_evidence(f, c->sa->first_frame);
+        ikd_finding_message(f, "%s answered an IKEv%u negotiation %s: the peers do not speak the same IKE version",
+                            ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->sa->version,
+                            n ? "with INVALID_MAJOR_VERSION" : "in the other IKE version");
+        ikd_finding_set(&f->hint, "set the same IKE version on both peers (strongSwan: version = %u in "
+                        "swanctl.conf or keyexchange=ikev%u; libreswan: ikev2=yes/no; Cisco: crypto ikev2 vs crypto isakmp)",
+                        c->sa->version == 1 ? 2 : 1, c->sa->version == 1 ? 2 : 1);
+    }
+}
+
+void
+ikd_rules_reachability_finish(ikd_tracker *t, ikd_sa *sa)
+{
+    /* A request still unanswered at the end of the capture, retransmitted
+     * at least once: the capture ended before the daemon gave up. */
+    for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if (ex->request.frame && !ex->response.frame && ex->request.n_sent >= 2 &&
+            ex->exch_type != IKD_X1_INFORMATIONAL && !ex->diagnosed_in)
+            report_no_response(t, sa, ex, ex->request.last_frame, TRUE);
+    }
+}

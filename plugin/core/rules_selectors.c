@@ -1,0 +1,166 @@
+/* rules_selectors.c
+ * Traffic selectors (IKEv2 TSi/TSr, RFC 7296 2.9) and IKEv1 Quick Mode
+ * client identities (IDci/IDcr, RFC 2409 5.5).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "rules.h"
+#include "names.h"
+
+static void
+append_ts(GString *s, const ikd_ts *ts)
+{
+    char a[64], b[64];
+    ikd_addr_to_str(&ts->start, a, sizeof a);
+    ikd_addr_to_str(&ts->end, b, sizeof b);
+    if (s->len)
+        g_string_append(s, " ");
+    if (ikd_addr_equal(&ts->start, &ts->end))
+        g_string_append(s, a);
+    else
+        g_string_append_printf(s, "%s..%s", a, b);
+    if (ts->ip_proto || ts->start_port != 0 || ts->end_port != 65535) {
+        g_string_append_printf(s, "[%u", ts->ip_proto);
+        if (ts->start_port == ts->end_port)
+            g_string_append_printf(s, "/%u", ts->start_port);
+        else if (!(ts->start_port == 0 && ts->end_port == 65535))
+            g_string_append_printf(s, "/%u-%u", ts->start_port, ts->end_port);
+        g_string_append_c(s, ']');
+    }
+}
+
+/* "TSi 198.51.100.0..198.51.100.255 TSr 203.0.113.0..203.0.113.255" */
+static char *
+ts_text(const ikd_digest *d)
+{
+    GString *i = g_string_new(NULL), *r = g_string_new(NULL);
+    for (guint k = 0; k < d->n_ts; k++)
+        append_ts(d->ts[k].initiator_side ? i : r, &d->ts[k]);
+    char *s = g_strdup_printf("TSi %s, TSr %s", i->len ? i->str : "(none)", r->len ? r->str : "(none)");
+    g_string_free(i, TRUE);
+    g_string_free(r, TRUE);
+    return s;
+}
+
+static int
+addr_cmp(const ikd_addr *a, const ikd_addr *b)
+{
+    if (a->family != b->family)
+        return a->family - b->family;
+    return memcmp(a->bytes, b->bytes, 16);
+}
+
+/* Is 'inner' inside 'outer'? */
+static gboolean
+ts_within(const ikd_ts *inner, const ikd_ts *outer)
+{
+    return inner->start.family == outer->start.family &&
+           addr_cmp(&inner->start, &outer->start) >= 0 && addr_cmp(&inner->end, &outer->end) <= 0 &&
+           (outer->ip_proto == 0 || inner->ip_proto == outer->ip_proto) &&
+           inner->start_port >= outer->start_port && inner->end_port <= outer->end_port;
+}
+
+static gboolean
+ts_same(const ikd_ts *a, const ikd_ts *b)
+{
+    return ikd_addr_equal(&a->start, &b->start) && ikd_addr_equal(&a->end, &b->end) &&
+           a->ip_proto == b->ip_proto && a->start_port == b->start_port && a->end_port == b->end_port;
+}
+
+void
+ikd_rules_selectors(ikd_rule_ctx *c)
+{
+    const ikd_digest *d = c->d, *rq;
+    const ikd_notify *n = NULL;
+    char abuf[64];
+
+    if (!c->ex || !d || c->fi->retransmission_of)
+        return;
+
+    if (c->m->version >= 2) {
+        if (c->fi->role != IKD_ROLE_RESPONSE)
+            return;
+        rq = c->ex->request.msg;
+        if (!(n = ikd_digest_notify(d, IKD_N_TS_UNACCEPTABLE)) &&
+            !(n = ikd_digest_notify(d, IKD_N_INVALID_SELECTORS)) &&
+            !(n = ikd_digest_notify(d, IKD_N_SINGLE_PAIR_REQUIRED))) {
+            /* Narrowing: every selector the responder returns lies within
+             * one offered, and at least one is smaller (RFC 7296 2.9). */
+            if (rq && rq->n_ts && d->n_ts && !ikd_digest_error(d)) {
+                gboolean narrowed = FALSE, inside = TRUE;
+                for (guint k = 0; k < d->n_ts; k++) {
+                    gboolean found = FALSE, same = FALSE;
+                    for (guint j = 0; j < rq->n_ts; j++) {
+                        if (rq->ts[j].initiator_side != d->ts[k].initiator_side)
+                            continue;
+                        if (ts_within(&d->ts[k], &rq->ts[j]))
+                            found = TRUE;
+                        if (ts_same(&d->ts[k], &rq->ts[j]))
+                            same = TRUE;
+                    }
+                    if (!found)
+                        inside = FALSE;
+                    if (found && !same)
+                        narrowed = TRUE;
+                }
+                if (narrowed && inside) {
+                    char *o = ts_text(rq), *r = ts_text(d);
+                    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_NARROWED, FALSE);
+                    ikd_finding_evidence(f, rq->frame);
+                    ikd_finding_set(&f->offered, "%s", o);
+                    ikd_finding_set(&f->chosen, "%s", r);
+                    ikd_finding_set(&f->mismatch, "traffic selectors");
+                    ikd_finding_message(f, "Responder %s narrowed the traffic selectors of frame %u (%s) to %s: "
+                                        "only part of the requested traffic will be protected",
+                                        ikd_peer_str(&c->m->src, abuf, sizeof abuf), rq->frame, o, r);
+                    ikd_finding_set(&f->hint, "if the whole range is wanted, widen the responder's selectors "
+                                    "(swanctl.conf local_ts/remote_ts; ipsec.conf leftsubnet/rightsubnet; "
+                                    "Cisco crypto ACL) to match the initiator's");
+                    g_free(o);
+                    g_free(r);
+                }
+            }
+            return;
+        }
+        char *o = rq ? ts_text(rq) : g_strdup("(request not captured)");
+        char nbuf[32];
+        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_MISMATCH, TRUE);
+        if (rq)
+            ikd_finding_evidence(f, rq->frame);
+        ikd_finding_set(&f->offered, "%s", o);
+        ikd_finding_set(&f->mismatch, "traffic selectors");
+        ikd_finding_message(f, "Responder %s refused the traffic selectors of frame %u with %s: %s",
+                            ikd_peer_str(&c->m->src, abuf, sizeof abuf), rq ? rq->frame : 0,
+                            ikd_notify_name(n->type, nbuf, sizeof nbuf), o);
+        ikd_finding_set(&f->hint, "make the subnets mirror each other: the initiator's local_ts/leftsubnet must be "
+                        "inside the responder's remote_ts/rightsubnet and vice versa (libreswan leftsubnet/rightsubnet; "
+                        "Cisco crypto ACL / traffic selector)");
+        g_free(o);
+        return;
+    }
+
+    /* IKEv1: INVALID_ID_INFORMATION about a Quick Mode. */
+    if (c->m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_msg_notify(c->m, IKD_N_INVALID_ID_INFORMATION))) {
+        const ikd_digest *qm = NULL;
+        for (ikd_exchange *ex = c->sa->exchanges; ex; ex = ex->next_in_sa) {
+            if (ex->exch_type == IKD_X1_QUICK && !ex->final.frame && ex->request.msg)
+                qm = ex->request.msg;
+        }
+        if (!qm)
+            return;
+        char *o = ts_text(qm);
+        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_MISMATCH, TRUE);
+        ikd_finding_evidence(f, qm->frame);
+        ikd_finding_set(&f->offered, "%s", o);
+        ikd_finding_set(&f->mismatch, "traffic selectors");
+        ikd_finding_message(f, "Peer %s refused the Quick Mode client identities of frame %u with "
+                            "INVALID_ID_INFORMATION: %s (IDci/IDcr)",
+                            ikd_peer_str(&c->m->src, abuf, sizeof abuf), qm->frame, o);
+        ikd_finding_set(&f->hint, "make the protected subnets mirror each other (strongSwan leftsubnet/rightsubnet, "
+                        "libreswan leftsubnet/rightsubnet, Cisco crypto ACL)");
+        g_free(o);
+    }
+}

@@ -1,0 +1,833 @@
+/* tracker.c
+ * IKE SA and exchange tables.
+ *
+ * An IKE SA is found by the initiator's SPI (IKEv1: initiator cookie), the
+ * one value every message of the SA carries from the first packet on, even
+ * the responder's refusals (whose responder SPI may be 0).  Exchanges are
+ * found by (SA, message ID, who asked).  IKEv1 phase 1 uses message ID 0 for
+ * all of Main/Aggressive Mode, so its request/response pairs are told apart
+ * by order.  A retransmission is a message whose bytes equal an earlier one
+ * of the same exchange and sender: RFC 7296 2.1 and RFC 2408 require
+ * retransmitting the identical message, and a retried IKE_SA_INIT (after
+ * INVALID_KE_PAYLOAD or COOKIE) differs, so the content hash separates the
+ * two cases that share a message ID.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "tracker.h"
+#include "rules.h"
+#include "names.h"
+
+struct ikd_tracker {
+    ikd_config   cfg;
+    GHashTable  *sa_by_spi;         /* guint64 ispi -> ikd_sa */
+    GHashTable  *exchange_by_key;   /* guint64 key -> ikd_exchange */
+    GHashTable  *frames;            /* frame number -> ikd_frame_info */
+    GHashTable  *sa_by_peers;       /* peer pair -> latest ikd_sa (ESP, ICMP) */
+    GPtrArray   *findings;          /* every finding, for freeing */
+    GPtrArray   *digests;
+    GPtrArray   *exchanges;
+    ikd_sa      *sas, *last_sa;
+    guint32      n_sas;
+    gboolean     finished;
+    gsize        bytes;
+};
+
+void
+ikd_config_defaults(ikd_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    /* strongSwan retransmits 5 times, libreswan and Cisco about as often;
+     * three unanswered retransmissions rule out an occasional lost packet. */
+    cfg->no_response_retransmits = 3;
+    cfg->weak_crypto = TRUE;
+}
+
+static void
+free_finding(gpointer p)
+{
+    ikd_finding *f = p;
+    g_free(f->message);
+    g_free(f->offered);
+    g_free(f->chosen);
+    g_free(f->mismatch);
+    g_free(f->hint);
+    g_free(f);
+}
+
+static void
+free_sa(ikd_sa *sa)
+{
+    g_free(sa->findings);
+    g_free(sa);
+}
+
+ikd_tracker *
+ikd_tracker_new(const ikd_config *cfg)
+{
+    ikd_tracker *t = g_new0(ikd_tracker, 1);
+
+    if (cfg)
+        t->cfg = *cfg;
+    else
+        ikd_config_defaults(&t->cfg);
+    t->sa_by_spi = g_hash_table_new(g_int64_hash, g_int64_equal);
+    t->exchange_by_key = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    t->frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    t->sa_by_peers = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                           (GDestroyNotify)g_bytes_unref, NULL);
+    t->findings = g_ptr_array_new_with_free_func(free_finding);
+    t->digests = g_ptr_array_new_with_free_func(g_free);
+    t->exchanges = g_ptr_array_new_with_free_func(g_free);
+    return t;
+}
+
+void
+ikd_tracker_free(ikd_tracker *t)
+{
+    if (!t)
+        return;
+    g_hash_table_destroy(t->sa_by_spi);
+    g_hash_table_destroy(t->exchange_by_key);
+    g_hash_table_destroy(t->frames);
+    g_hash_table_destroy(t->sa_by_peers);
+    g_ptr_array_free(t->findings, TRUE);
+    g_ptr_array_free(t->digests, TRUE);
+    g_ptr_array_free(t->exchanges, TRUE);
+    for (ikd_sa *sa = t->sas, *next; sa; sa = next) {
+        next = sa->next;
+        free_sa(sa);
+    }
+    g_free(t);
+}
+
+const ikd_config *ikd_tracker_config(const ikd_tracker *t) { return &t->cfg; }
+ikd_sa *ikd_tracker_sas(ikd_tracker *t) { return t->sas; }
+guint32 ikd_tracker_sa_count(const ikd_tracker *t) { return t->n_sas; }
+gboolean ikd_tracker_finished(const ikd_tracker *t) { return t->finished; }
+gsize ikd_tracker_memory(const ikd_tracker *t) { return t->bytes; }
+
+const char *
+ikd_outcome_name(ikd_outcome o)
+{
+    switch (o) {
+    case IKD_OUTCOME_ESTABLISHED: return "established";
+    case IKD_OUTCOME_FAILED: return "failed";
+    case IKD_OUTCOME_CHILD_FAILED: return "child-failed";
+    case IKD_OUTCOME_ENCRYPTED: return "unknown (encrypted)";
+    case IKD_OUTCOME_INCOMPLETE:
+    default: return "incomplete";
+    }
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static guint64
+spi_key(const guint8 spi[8])
+{
+    guint64 k = 0;
+    for (int i = 0; i < 8; i++)
+        k = (k << 8) | spi[i];
+    return k;
+}
+
+static gboolean
+spi_is_zero(const guint8 spi[8])
+{
+    static const guint8 zero[8];
+    return memcmp(spi, zero, 8) == 0;
+}
+
+/* Peer pair key, independent of direction. */
+static GBytes *
+peers_key(const ikd_addr *a, const ikd_addr *b)
+{
+    guint8 buf[2 * sizeof(ikd_addr)];
+    const ikd_addr *lo = a, *hi = b;
+    if (memcmp(a, b, sizeof *a) > 0) {
+        lo = b;
+        hi = a;
+    }
+    memcpy(buf, lo, sizeof *lo);
+    memcpy(buf + sizeof *lo, hi, sizeof *hi);
+    return g_bytes_new(buf, sizeof buf);
+}
+
+static ikd_digest *
+make_digest(ikd_tracker *t, const ikd_msg *m)
+{
+    gsize sz = sizeof(ikd_digest)
+        + m->n_prop * sizeof(ikd_proposal) + m->n_tf * sizeof(ikd_transform)
+        + m->n_notify * sizeof(ikd_notify) + m->n_ts * sizeof(ikd_ts)
+        + m->n_id * sizeof(ikd_ident) + m->n_natd * sizeof(ikd_blob)
+        + m->n_vid * sizeof(ikd_blob) + m->n_cert * sizeof(ikd_cert);
+    guint8 *block = g_malloc0(sz);
+    ikd_digest *d = (ikd_digest *)block;
+    guint8 *p = block + sizeof(ikd_digest);
+
+#define IKD_COPY_ARRAY(field, n, type) \
+    do { d->field = (type *)p; memcpy(p, m->field, (n) * sizeof(type)); p += (n) * sizeof(type); } while (0)
+
+    d->frame = m->frame;
+    d->version = m->version;
+    d->exch_type = m->exch_type;
+    d->flags = m->flags;
+    d->encrypted = m->encrypted;
+    d->decrypted = m->decrypted;
+    d->has_sa = m->has_sa;
+    d->has_ke = m->has_ke;
+    d->has_auth = m->has_auth;
+    d->has_cert = m->has_cert;
+    d->has_certreq = m->has_certreq;
+    d->has_hash = m->has_hash;
+    d->auth_method = m->auth_method;
+    d->ke_group = m->ke_group;
+    d->ke_len = m->ke_len;
+    d->content_len = m->content_len;
+    d->ts_sec = m->ts_sec;
+    d->ts_nsec = m->ts_nsec;
+    d->n_prop = m->n_prop;
+    d->n_tf = m->n_tf;
+    d->n_notify = m->n_notify;
+    d->n_ts = m->n_ts;
+    d->n_id = m->n_id;
+    d->n_natd = m->n_natd;
+    d->n_vid = m->n_vid;
+    d->n_cert = m->n_cert;
+    IKD_COPY_ARRAY(prop, m->n_prop, ikd_proposal);
+    IKD_COPY_ARRAY(tf, m->n_tf, ikd_transform);
+    IKD_COPY_ARRAY(notify, m->n_notify, ikd_notify);
+    IKD_COPY_ARRAY(ts, m->n_ts, ikd_ts);
+    IKD_COPY_ARRAY(id, m->n_id, ikd_ident);
+    IKD_COPY_ARRAY(natd, m->n_natd, ikd_blob);
+    IKD_COPY_ARRAY(vid, m->n_vid, ikd_blob);
+    IKD_COPY_ARRAY(cert, m->n_cert, ikd_cert);
+#undef IKD_COPY_ARRAY
+
+    g_ptr_array_add(t->digests, d);
+    t->bytes += sz;
+    return d;
+}
+
+static ikd_frame_info *
+new_frame_info(ikd_tracker *t, const ikd_msg *m)
+{
+    ikd_frame_info *fi = g_new0(ikd_frame_info, 1);
+    fi->frame = m->frame;
+    fi->malformed = m->malformed;
+    g_hash_table_replace(t->frames, GUINT_TO_POINTER(m->frame), fi);
+    t->bytes += sizeof *fi + 32;
+    return fi;
+}
+
+ikd_frame_info *
+ikd_tracker_lookup(ikd_tracker *t, guint32 frame)
+{
+    return g_hash_table_lookup(t->frames, GUINT_TO_POINTER(frame));
+}
+
+/* ------------------------------------------------------------ findings */
+
+ikd_finding *
+ikd_report(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
+           ikd_cause cause, gboolean failure)
+{
+    ikd_finding *f = g_new0(ikd_finding, 1);
+    ikd_frame_info *fi;
+
+    f->cause = cause;
+    f->failure = failure;
+    f->frame = frame;
+    f->sa = sa;
+    f->exchange = ex;
+    g_ptr_array_add(t->findings, f);
+    t->bytes += sizeof *f;
+
+    /* Keep the frame's findings in report order. */
+    fi = ikd_tracker_lookup(t, frame);
+    if (fi) {
+        ikd_finding **pp = &fi->findings;
+        while (*pp)
+            pp = &(*pp)->next_on_frame;
+        *pp = f;
+    }
+    if (sa) {
+        if (sa->n_findings == sa->findings_cap) {
+            sa->findings_cap = sa->findings_cap ? 2 * sa->findings_cap : 4;
+            sa->findings = g_renew(ikd_finding *, sa->findings, sa->findings_cap);
+        }
+        sa->findings[sa->n_findings++] = f;
+        if (failure) {
+            sa->outcome = sa->ike_established ? IKD_OUTCOME_CHILD_FAILED : IKD_OUTCOME_FAILED;
+            if (sa->ike_established)
+                sa->child_failed = TRUE;
+        }
+    }
+    if (ex && !ex->diagnosed_in) {
+        ex->diagnosed_in = frame;
+        ex->diagnosed_cause = cause;
+    }
+    if (ex && failure)
+        ex->failed = TRUE;
+    ikd_finding_evidence(f, frame);
+    return f;
+}
+
+void
+ikd_finding_evidence(ikd_finding *f, guint32 frame)
+{
+    if (!frame)
+        return;
+    for (guint i = 0; i < f->n_evidence; i++) {
+        if (f->evidence[i] == frame)
+            return;
+    }
+    if (f->n_evidence < IKD_MAX_EVIDENCE)
+        f->evidence[f->n_evidence++] = frame;
+}
+
+void
+ikd_finding_set(char **field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_free(*field);
+    *field = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+void
+ikd_finding_message(ikd_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_free(f->message);
+    f->message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+gboolean
+ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause)
+{
+    for (guint32 i = 0; i < sa->n_findings; i++) {
+        if (sa->findings[i]->cause == cause)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------------ SAs */
+
+static ikd_sa *
+new_sa(ikd_tracker *t, const ikd_msg *m)
+{
+    ikd_sa *sa = g_new0(ikd_sa, 1);
+    gboolean sender_is_initiator;
+
+    sa->number = ++t->n_sas;
+    sa->version = m->version;
+    memcpy(sa->ispi, m->ispi, 8);
+    if (!spi_is_zero(m->rspi)) {
+        memcpy(sa->rspi, m->rspi, 8);
+        sa->have_rspi = TRUE;
+    }
+    if (m->version >= 2) {
+        sender_is_initiator = (m->flags & IKD_FLAG_V2_I) != 0;
+        sa->initiator_known = TRUE;
+    } else {
+        /* IKEv1 has no initiator flag; a message without a responder
+         * cookie can only come from the initiator.  Otherwise the capture
+         * began mid-SA and the first sender is the best guess. */
+        sender_is_initiator = TRUE;
+        sa->initiator_known = spi_is_zero(m->rspi);
+    }
+    if (sender_is_initiator) {
+        sa->init_addr = m->src; sa->init_port = m->sport;
+        sa->resp_addr = m->dst; sa->resp_port = m->dport;
+    } else {
+        sa->init_addr = m->dst; sa->init_port = m->dport;
+        sa->resp_addr = m->src; sa->resp_port = m->sport;
+    }
+    sa->first_frame = m->frame;
+    sa->state = "";
+    sa->outcome = IKD_OUTCOME_INCOMPLETE;
+
+    if (t->last_sa)
+        t->last_sa->next = sa;
+    else
+        t->sas = sa;
+    t->last_sa = sa;
+    t->bytes += sizeof *sa + 64;
+    return sa;
+}
+
+/* The hash table keys on a guint64 that must live as long as the SA. */
+typedef struct {
+    guint64 key;
+    ikd_sa *sa;
+} sa_key_holder;
+
+static ikd_sa *
+find_or_create_sa(ikd_tracker *t, const ikd_msg *m)
+{
+    guint64 k = spi_key(m->ispi);
+    ikd_sa *sa = g_hash_table_lookup(t->sa_by_spi, &k);
+    GBytes *pk;
+
+    if (!sa) {
+        sa_key_holder *h = g_new(sa_key_holder, 1);
+        sa = new_sa(t, m);
+        h->key = k;
+        h->sa = sa;
+        /* The holder is freed with the digests. */
+        g_ptr_array_add(t->digests, h);
+        g_hash_table_insert(t->sa_by_spi, &h->key, sa);
+    }
+    if (!sa->have_rspi && !spi_is_zero(m->rspi)) {
+        memcpy(sa->rspi, m->rspi, 8);
+        sa->have_rspi = TRUE;
+    }
+    pk = peers_key(&m->src, &m->dst);
+    g_hash_table_replace(t->sa_by_peers, pk, sa);
+    return sa;
+}
+
+static gboolean
+from_initiator(const ikd_sa *sa, const ikd_msg *m)
+{
+    if (m->version >= 2)
+        return (m->flags & IKD_FLAG_V2_I) != 0;
+    if (!ikd_addr_equal(&sa->init_addr, &sa->resp_addr))
+        return ikd_addr_equal(&m->src, &sa->init_addr);
+    return m->sport == sa->init_port;
+}
+
+/* ------------------------------------------------------------ exchanges */
+
+static guint64
+exchange_key(guint32 sa_number, guint32 msgid, gboolean from_init)
+{
+    return ((guint64)sa_number << 33) | ((guint64)msgid << 1) | (from_init ? 1 : 0);
+}
+
+static ikd_exchange *
+new_exchange(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, gboolean requester_is_init,
+             gboolean index_it)
+{
+    ikd_exchange *ex = g_new0(ikd_exchange, 1);
+
+    ex->sa = sa;
+    ex->index = ++sa->n_exchanges;
+    ex->version = m->version;
+    ex->exch_type = m->exch_type;
+    ex->msgid = m->msgid;
+    ex->from_initiator = requester_is_init;
+    if (sa->last_exchange)
+        sa->last_exchange->next_in_sa = ex;
+    else
+        sa->exchanges = ex;
+    sa->last_exchange = ex;
+    g_ptr_array_add(t->exchanges, ex);
+    t->bytes += sizeof *ex;
+    if (index_it) {
+        guint64 *k = g_new(guint64, 1);
+        *k = exchange_key(sa->number, m->msgid, requester_is_init);
+        g_hash_table_replace(t->exchange_by_key, k, ex);
+    }
+    return ex;
+}
+
+static ikd_exchange *
+lookup_exchange(ikd_tracker *t, const ikd_sa *sa, guint32 msgid, gboolean requester_is_init)
+{
+    guint64 k = exchange_key(sa->number, msgid, requester_is_init);
+    return g_hash_table_lookup(t->exchange_by_key, &k);
+}
+
+/* Puts a message into a slot; returns the frame it repeats, or 0. */
+static guint32
+fill_slot(ikd_tracker *t, ikd_slot *s, const ikd_msg *m, ikd_digest **digest_out)
+{
+    if (s->frame && s->hash == m->content_hash) {
+        s->n_sent++;
+        s->last_frame = m->frame;
+        *digest_out = s->msg;
+        return s->frame;
+    }
+    s->frame = s->last_frame = m->frame;
+    s->n_sent = 1;
+    s->hash = m->content_hash;
+    s->msg = make_digest(t, m);
+    *digest_out = s->msg;
+    return 0;
+}
+
+static gboolean
+slot_matches(const ikd_slot *s, const ikd_msg *m)
+{
+    return s->frame && s->hash == m->content_hash;
+}
+
+/* IKEv2: every exchange is one request and one response (RFC 7296 1.2). */
+static ikd_exchange *
+place_v2(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, ikd_frame_info *fi, ikd_digest **d)
+{
+    gboolean is_response = (m->flags & IKD_FLAG_V2_R) != 0;
+    gboolean sender_init = (m->flags & IKD_FLAG_V2_I) != 0;
+    gboolean requester_init = is_response ? !sender_init : sender_init;
+    ikd_exchange *ex = lookup_exchange(t, sa, m->msgid, requester_init);
+
+    if (!is_response) {
+        /* A request with new content under a known message ID is a new
+         * attempt (IKE_SA_INIT after INVALID_KE_PAYLOAD or COOKIE). */
+        if (!ex || (ex->request.frame && !slot_matches(&ex->request, m)))
+            ex = new_exchange(t, sa, m, requester_init, TRUE);
+        fi->role = IKD_ROLE_REQUEST;
+        fi->retransmission_of = fill_slot(t, &ex->request, m, d);
+    } else {
+        if (!ex)
+            ex = new_exchange(t, sa, m, requester_init, TRUE);
+        fi->role = IKD_ROLE_RESPONSE;
+        fi->retransmission_of = fill_slot(t, &ex->response, m, d);
+    }
+    return ex;
+}
+
+/* IKEv1 phase 1: message ID 0 throughout; pairs follow one another. */
+static ikd_exchange *
+place_v1_phase1(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, ikd_frame_info *fi,
+                ikd_digest **d, gboolean sender_init)
+{
+    ikd_exchange *ex;
+
+    /* A repeat of any earlier phase 1 message of this sender? */
+    for (ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if (!ex->phase1_step)
+            continue;
+        ikd_slot *s = sender_init ? &ex->request : &ex->response;
+        if (slot_matches(s, m)) {
+            fi->role = sender_init ? IKD_ROLE_REQUEST : IKD_ROLE_RESPONSE;
+            fi->retransmission_of = fill_slot(t, s, m, d);
+            break;
+        }
+        if (sender_init && slot_matches(&ex->final, m)) {
+            fi->role = IKD_ROLE_FINAL;
+            fi->retransmission_of = fill_slot(t, &ex->final, m, d);
+            break;
+        }
+    }
+    if (!ex) {
+        ex = sa->phase1_current;
+        if (sender_init) {
+            if (ex && ex->exch_type == IKD_X1_AGGRESSIVE && ex->response.frame && !ex->final.frame) {
+                fi->role = IKD_ROLE_FINAL;          /* AM3 */
+                fill_slot(t, &ex->final, m, d);
+            } else {
+                guint8 step = ex ? ex->phase1_step + 1 : 1;
+                ex = new_exchange(t, sa, m, TRUE, FALSE);
+                ex->phase1_step = step;
+                sa->phase1_current = ex;
+                fi->role = IKD_ROLE_REQUEST;
+                fill_slot(t, &ex->request, m, d);
+            }
+        } else {
+            if (!ex || ex->response.frame) {
+                /* The request was not captured. */
+                guint8 step = ex ? ex->phase1_step + 1 : 1;
+                ex = new_exchange(t, sa, m, TRUE, FALSE);
+                ex->phase1_step = step;
+                sa->phase1_current = ex;
+            }
+            fi->role = IKD_ROLE_RESPONSE;
+            fill_slot(t, &ex->response, m, d);
+        }
+    }
+    if (ex->exch_type == IKD_X1_AGGRESSIVE)
+        fi->phase1_msg = fi->role == IKD_ROLE_REQUEST ? 1 : fi->role == IKD_ROLE_RESPONSE ? 2 : 3;
+    else
+        fi->phase1_msg = (guint8)(2 * ex->phase1_step - (fi->role == IKD_ROLE_REQUEST ? 1 : 0));
+    return ex;
+}
+
+/* IKEv1 Quick Mode and Transaction: the first sender of a message ID asks,
+ * the other answers, and the asker may close with a third message. */
+static ikd_exchange *
+place_v1_by_msgid(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, ikd_frame_info *fi,
+                  ikd_digest **d, gboolean sender_init)
+{
+    ikd_exchange *ex = lookup_exchange(t, sa, m->msgid, sender_init);
+    ikd_exchange *other = lookup_exchange(t, sa, m->msgid, !sender_init);
+
+    if (ex && ex->exch_type == m->exch_type) {
+        /* We asked under this message ID before. */
+        if (slot_matches(&ex->request, m)) {
+            fi->role = IKD_ROLE_REQUEST;
+            fi->retransmission_of = fill_slot(t, &ex->request, m, d);
+        } else {
+            fi->role = IKD_ROLE_FINAL;
+            fi->retransmission_of = fill_slot(t, &ex->final, m, d);
+        }
+    } else if (other && other->exch_type == m->exch_type) {
+        ex = other;
+        fi->role = IKD_ROLE_RESPONSE;
+        fi->retransmission_of = fill_slot(t, &ex->response, m, d);
+    } else {
+        ex = new_exchange(t, sa, m, sender_init, TRUE);
+        fi->role = IKD_ROLE_REQUEST;
+        fill_slot(t, &ex->request, m, d);
+    }
+    if (m->exch_type == IKD_X1_QUICK)
+        fi->quick_msg = fi->role == IKD_ROLE_REQUEST ? 1 : fi->role == IKD_ROLE_RESPONSE ? 2 : 3;
+    return ex;
+}
+
+/* IKEv1 Informational: one message, nothing answers it (RFC 2408 4.8);
+ * DPD's R-U-THERE-ACK is another Informational with its own message ID. */
+static ikd_exchange *
+place_v1_informational(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, ikd_frame_info *fi,
+                       ikd_digest **d, gboolean sender_init)
+{
+    ikd_exchange *ex = lookup_exchange(t, sa, m->msgid, sender_init);
+
+    if (!ex || !slot_matches(&ex->request, m))
+        ex = new_exchange(t, sa, m, sender_init, TRUE);
+    fi->role = IKD_ROLE_ONEWAY;
+    fi->retransmission_of = fill_slot(t, &ex->request, m, d);
+    return ex;
+}
+
+/* ------------------------------------------------------------ states */
+
+static const char *
+v1_state(const ikd_exchange *ex, const ikd_frame_info *fi)
+{
+    if (ex->exch_type == IKD_X1_MAIN) {
+        /* Cisco's "show crypto isakmp sa" names, which analysts know. */
+        switch (fi->phase1_msg) {
+        case 1: return "MM_NO_STATE";
+        case 2: case 3: return "MM_SA_SETUP";
+        case 4: case 5: return "MM_KEY_EXCH";
+        case 6: return "QM_IDLE";
+        default: return "MM_NO_STATE";
+        }
+    }
+    if (ex->exch_type == IKD_X1_AGGRESSIVE) {
+        switch (fi->phase1_msg) {
+        case 1: return "AG_INIT_EXCH";
+        case 2: return "AG_AUTH";
+        default: return "QM_IDLE";
+        }
+    }
+    if (ex->exch_type == IKD_X1_QUICK) {
+        switch (fi->quick_msg) {
+        case 1: return "QM_WAIT_MSG2";
+        case 2: return "QM_WAIT_MSG3";
+        default: return "QM_IDLE";
+        }
+    }
+    return ex->sa->state && *ex->sa->state ? ex->sa->state : "";
+}
+
+static const char *
+v2_state(const ikd_exchange *ex, const ikd_frame_info *fi, const ikd_digest *d)
+{
+    gboolean error = FALSE;
+    gboolean opaque = d->encrypted && !d->decrypted;
+
+    for (guint i = 0; i < d->n_notify; i++) {
+        if (ikd_notify_is_error(d->notify[i].type))
+            error = TRUE;
+    }
+    switch (ex->exch_type) {
+    case IKD_X2_IKE_SA_INIT:
+        if (fi->role == IKD_ROLE_REQUEST) return "IKE_SA_INIT sent";
+        if (ikd_digest_notify(d, IKD_N_COOKIE)) return "IKE_SA_INIT cookie requested";
+        if (ikd_digest_notify(d, IKD_N_INVALID_KE_PAYLOAD)) return "IKE_SA_INIT other DH group requested";
+        return error ? "IKE_SA_INIT failed" : "IKE_SA_INIT done";
+    case IKD_X2_IKE_AUTH:
+        if (fi->role == IKD_ROLE_REQUEST) return "IKE_AUTH sent";
+        if (opaque) return "IKE_AUTH answered (encrypted)";
+        return error ? "IKE_AUTH failed" : "IKE_AUTH done";
+    case IKD_X2_CREATE_CHILD_SA:
+        if (fi->role == IKD_ROLE_REQUEST) return "CREATE_CHILD_SA sent";
+        if (opaque) return "CREATE_CHILD_SA answered (encrypted)";
+        return error ? "CREATE_CHILD_SA failed" : "CREATE_CHILD_SA done";
+    case IKD_X2_INFORMATIONAL:
+        if (fi->role == IKD_ROLE_REQUEST) return "INFORMATIONAL sent";
+        return "INFORMATIONAL done";
+    default:
+        return fi->role == IKD_ROLE_REQUEST ? "request sent" : "answered";
+    }
+}
+
+/* ------------------------------------------------------------ entry */
+
+static ikd_frame_info *
+add_ike(ikd_tracker *t, const ikd_msg *m)
+{
+    ikd_sa *sa = find_or_create_sa(t, m);
+    ikd_frame_info *fi = new_frame_info(t, m);
+    ikd_digest *d = NULL;
+    ikd_exchange *ex;
+    gboolean sender_init = from_initiator(sa, m);
+
+    fi->sa = sa;
+    sa->last_frame = m->frame;
+    sa->n_frames++;
+
+    if (m->version >= 2 || sa->version >= 2) {
+        if (m->version == 1) {
+            /* IKEv1 inside an IKEv2 SA (version mismatch): its own exchange. */
+            ex = place_v1_informational(t, sa, m, fi, &d, sender_init);
+            fi->role = sender_init ? IKD_ROLE_REQUEST : IKD_ROLE_RESPONSE;
+        } else {
+            ex = place_v2(t, sa, m, fi, &d);
+        }
+    } else if (m->exch_type == IKD_X1_MAIN || m->exch_type == IKD_X1_AGGRESSIVE ||
+               m->exch_type == IKD_X1_BASE || m->exch_type == IKD_X1_AUTH_ONLY) {
+        if (!sa->mode)
+            sa->mode = m->exch_type;
+        ex = place_v1_phase1(t, sa, m, fi, &d, sender_init);
+    } else if (m->exch_type == IKD_X1_INFORMATIONAL) {
+        ex = place_v1_informational(t, sa, m, fi, &d, sender_init);
+    } else {
+        ex = place_v1_by_msgid(t, sa, m, fi, &d, sender_init);
+    }
+    fi->exchange = ex;
+    if (fi->retransmission_of)
+        sa->n_retransmissions++;
+
+    if (m->version >= 2 && ex->version >= 2)
+        fi->state = v2_state(ex, fi, d);
+    else
+        fi->state = v1_state(ex, fi);
+    if (fi->state && *fi->state)
+        sa->state = fi->state;
+
+    /* Progress that the rules and statistics rely on. */
+    if (!fi->retransmission_of) {
+        if (m->version >= 2 && fi->role == IKD_ROLE_RESPONSE &&
+            ex->exch_type == IKD_X2_IKE_AUTH && !ikd_digest_error(d)) {
+            if (!d->encrypted || d->decrypted) {
+                sa->ike_established = TRUE;
+                if (d->has_sa)
+                    sa->child_established = TRUE;
+            }
+        }
+        if (m->version == 1 && fi->phase1_msg == 6 && !m->malformed)
+            sa->ike_established = TRUE;
+        if (m->version == 1 && ex->exch_type == IKD_X1_AGGRESSIVE && fi->phase1_msg == 3)
+            sa->ike_established = TRUE;
+        if (m->version == 1 && fi->quick_msg == 3)
+            sa->child_established = TRUE;
+    }
+
+    ikd_rule_ctx c = { t, sa, ex, fi, m, d };
+    ikd_rules_message(&c);
+
+    if (sa->outcome != IKD_OUTCOME_FAILED && sa->outcome != IKD_OUTCOME_CHILD_FAILED) {
+        if (sa->ike_established)
+            sa->outcome = IKD_OUTCOME_ESTABLISHED;
+    }
+    return fi;
+}
+
+static ikd_frame_info *
+add_esp(ikd_tracker *t, const ikd_msg *m)
+{
+    GBytes *pk = peers_key(&m->src, &m->dst);
+    ikd_sa *sa = g_hash_table_lookup(t->sa_by_peers, pk);
+    ikd_frame_info *fi;
+
+    g_bytes_unref(pk);
+    fi = new_frame_info(t, m);
+    fi->role = IKD_ROLE_ESP;
+    fi->sa = sa;
+    if (sa) {
+        if (ikd_addr_equal(&m->src, &sa->init_addr))
+            sa->n_esp_i2r++;
+        else
+            sa->n_esp_r2i++;
+    }
+    ikd_rule_ctx c = { t, sa, NULL, fi, m, NULL };
+    ikd_rules_other(&c);
+    return fi;
+}
+
+static ikd_frame_info *
+add_icmp(ikd_tracker *t, const ikd_msg *m)
+{
+    guint64 k = spi_key(m->ispi);
+    ikd_sa *sa = g_hash_table_lookup(t->sa_by_spi, &k);
+    ikd_frame_info *fi = new_frame_info(t, m);
+    ikd_exchange *ex = NULL;
+
+    fi->role = IKD_ROLE_ICMP;
+    fi->sa = sa;
+    if (sa) {
+        /* The quoted message went from quoted_src to quoted_dst. */
+        gboolean init = m->version >= 2 ? (m->flags & IKD_FLAG_V2_I) != 0
+                                        : ikd_addr_equal(&m->quoted_src, &sa->init_addr);
+        gboolean resp = m->version >= 2 && (m->flags & IKD_FLAG_V2_R);
+        if (m->version == 1 && m->msgid == 0)
+            ex = sa->phase1_current;
+        else
+            ex = lookup_exchange(t, sa, m->msgid, resp ? !init : init);
+        if (ex) {
+            const ikd_slot *s = resp ? &ex->response : &ex->request;
+            if (!resp && m->version == 1 && !init)
+                s = &ex->response;
+            fi->icmp_for = s->last_frame;
+        }
+        fi->exchange = ex;
+    }
+    ikd_rule_ctx c = { t, sa, ex, fi, m, NULL };
+    ikd_rules_other(&c);
+    return fi;
+}
+
+ikd_frame_info *
+ikd_tracker_add(ikd_tracker *t, const ikd_msg *m)
+{
+    ikd_frame_info *fi;
+
+    if (t->finished)
+        return ikd_tracker_lookup(t, m->frame);
+    fi = ikd_tracker_lookup(t, m->frame);
+    if (fi)
+        return fi;              /* seen already: the first pass ran twice */
+    switch (m->kind) {
+    case IKD_MSG_IKE:
+        if (m->version < 1 || m->version > 2)
+            return NULL;
+        return add_ike(t, m);
+    case IKD_MSG_ESP:
+        return add_esp(t, m);
+    case IKD_MSG_ICMP_ERROR:
+        return add_icmp(t, m);
+    default:
+        return NULL;
+    }
+}
+
+void
+ikd_tracker_finish(ikd_tracker *t)
+{
+    if (t->finished)
+        return;
+    t->finished = TRUE;
+    for (ikd_sa *sa = t->sas; sa; sa = sa->next) {
+        ikd_rules_finish(t, sa);
+        if (sa->outcome == IKD_OUTCOME_INCOMPLETE && !sa->ike_established) {
+            /* An answered but unreadable IKE_AUTH / MM5-6 is not "incomplete". */
+            for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+                if (ex->response.msg && ex->response.msg->encrypted && !ex->response.msg->decrypted)
+                    sa->outcome = IKD_OUTCOME_ENCRYPTED;
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+/* tracker.h
+ * IKE SAs and exchanges across a capture: which SA and exchange a frame
+ * belongs to, request <-> response, retransmissions, IKEv1 Main/Aggressive/
+ * Quick Mode and IKEv2 states, and the findings the rules attach.
+ *
+ * The tracker is fed ikd_msg values in frame order on the first pass only;
+ * what it returns for a frame stays valid until ikd_tracker_free().  Later
+ * frames may still add to an exchange (its response, a finding), which is
+ * how a second pass can show "answered in frame N" on a request.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef IKD_TRACKER_H
+#define IKD_TRACKER_H
+
+#include <glib.h>
+
+#include "model.h"
+#include "causes.h"
+
+typedef struct ikd_sa ikd_sa;
+typedef struct ikd_exchange ikd_exchange;
+
+#define IKD_MAX_EVIDENCE 8
+
+typedef struct ikd_finding {
+    ikd_cause cause;
+    gboolean  failure;
+    guint32   frame;                /* the frame that carries it */
+    guint32   evidence[IKD_MAX_EVIDENCE];
+    guint8    n_evidence;
+    char     *message;              /* a full sentence with frames and values */
+    char     *offered, *chosen, *mismatch, *hint;   /* NULL when not known */
+    ikd_sa   *sa;
+    ikd_exchange *exchange;         /* NULL when not about one exchange */
+    struct ikd_finding *next_on_frame;
+} ikd_finding;
+
+/* The parts of a message the rules compare later, copied compactly. */
+typedef struct ikd_digest {
+    guint32  frame;
+    guint8   version, exch_type, flags, encrypted, decrypted;
+    guint8   has_sa, has_ke, has_auth, has_cert, has_certreq, has_hash;
+    guint8   auth_method;
+    guint16  ke_group, ke_len;
+    guint8   n_prop, n_tf, n_notify, n_ts, n_id, n_natd, n_vid, n_cert;
+    guint32  content_len;
+    gint64   ts_sec;
+    gint32   ts_nsec;
+    ikd_proposal *prop;
+    ikd_transform *tf;
+    ikd_notify *notify;
+    ikd_ts *ts;
+    ikd_ident *id;
+    ikd_blob *natd;
+    ikd_blob *vid;
+    ikd_cert *cert;
+} ikd_digest;
+
+typedef enum {
+    IKD_ROLE_NONE,
+    IKD_ROLE_REQUEST,
+    IKD_ROLE_RESPONSE,
+    IKD_ROLE_FINAL,                 /* IKEv1 QM3 / AM3: completes the exchange */
+    IKD_ROLE_ONEWAY,                /* IKEv1 Informational: no response expected */
+    IKD_ROLE_ESP,
+    IKD_ROLE_ICMP
+} ikd_role;
+
+/* One transmission slot of an exchange (the request, the response, ...). */
+typedef struct ikd_slot {
+    guint32  frame;                 /* first transmission, 0 = not seen */
+    guint32  last_frame;
+    guint32  n_sent;                /* 1 + retransmissions */
+    guint64  hash;
+    ikd_digest *msg;
+} ikd_slot;
+
+struct ikd_exchange {
+    ikd_sa  *sa;
+    guint32  index;                 /* 1-based, within the SA */
+    guint8   version, exch_type;
+    guint32  msgid;
+    gboolean from_initiator;        /* requester is the IKE SA initiator */
+    guint8   phase1_step;           /* IKEv1 MM 1..3 / AM 1; 0 otherwise */
+    ikd_slot request, response, final;
+    guint32  diagnosed_in;          /* frame carrying the main finding */
+    ikd_cause diagnosed_cause;
+    gboolean failed;
+    struct ikd_exchange *next_in_sa;
+};
+
+typedef enum {
+    IKD_OUTCOME_INCOMPLETE,
+    IKD_OUTCOME_ESTABLISHED,
+    IKD_OUTCOME_FAILED,
+    IKD_OUTCOME_CHILD_FAILED,
+    IKD_OUTCOME_ENCRYPTED
+} ikd_outcome;
+
+struct ikd_sa {
+    guint32  number;                /* 1-based, order of first appearance */
+    guint8   version;
+    guint8   mode;                  /* IKEv1 phase 1 exchange type */
+    guint8   ispi[8], rspi[8];
+    gboolean have_rspi;
+    ikd_addr init_addr, resp_addr;
+    guint16  init_port, resp_port;
+    gboolean initiator_known;
+    guint32  first_frame, last_frame;
+    const char *state;              /* after the last frame */
+    ikd_outcome outcome;
+    gboolean ike_established, child_established, child_failed;
+    guint32  n_exchanges, n_retransmissions, n_findings;
+    guint32  n_esp_i2r, n_esp_r2i;  /* ESP packets seen between the peers */
+    guint32  n_frames;
+    ikd_exchange *exchanges, *last_exchange;
+    ikd_exchange *phase1_current;   /* IKEv1: the MM/AM pair in progress */
+    ikd_finding **findings;         /* every finding about this SA */
+    guint32  findings_cap;
+    gboolean nat_seen;
+    guint8   ike_chosen_idx_valid;
+    ikd_digest *ike_chosen;         /* the response that chose the IKE SA */
+    struct ikd_sa *next;
+};
+
+typedef struct ikd_frame_info {
+    guint32  frame;
+    ikd_sa  *sa;
+    ikd_exchange *exchange;
+    ikd_role role;
+    guint8   phase1_msg;            /* IKEv1 MM1..MM6 / AM1..AM3, 0 otherwise */
+    guint8   quick_msg;             /* IKEv1 QM1..QM3 */
+    guint32  retransmission_of;     /* 0 = not a retransmission */
+    guint32  icmp_for;              /* ICMP error: the IKE frame it quotes */
+    guint8   malformed;
+    const char *state;
+    ikd_finding *findings;          /* findings carried by this frame */
+} ikd_frame_info;
+
+typedef struct ikd_config {
+    guint    no_response_retransmits;  /* retransmissions before no-response */
+    gboolean weak_crypto;              /* report weak-crypto */
+    gint64   now_override_sec;         /* tests: 0 = use capture time */
+} ikd_config;
+
+typedef struct ikd_tracker ikd_tracker;
+
+void ikd_config_defaults(ikd_config *cfg);
+
+ikd_tracker *ikd_tracker_new(const ikd_config *cfg);
+void ikd_tracker_free(ikd_tracker *t);
+
+/* First pass: account for one frame.  Returns NULL when the frame is of no
+ * interest (kind NONE).  The result lives as long as the tracker. */
+ikd_frame_info *ikd_tracker_add(ikd_tracker *t, const ikd_msg *m);
+ikd_frame_info *ikd_tracker_lookup(ikd_tracker *t, guint32 frame);
+
+/* End of capture (second pass, statistics): conclusions that need to know
+ * nothing more will come, e.g. an unanswered request at the end. */
+void ikd_tracker_finish(ikd_tracker *t);
+gboolean ikd_tracker_finished(const ikd_tracker *t);
+
+/* All SAs in order of first appearance. */
+ikd_sa *ikd_tracker_sas(ikd_tracker *t);
+guint32 ikd_tracker_sa_count(const ikd_tracker *t);
+const ikd_config *ikd_tracker_config(const ikd_tracker *t);
+const char *ikd_outcome_name(ikd_outcome o);
+/* Approximate heap bytes the tracker holds (for the memory benchmark). */
+gsize ikd_tracker_memory(const ikd_tracker *t);
+
+/* For the rules (rules.h): report a finding on frame 'frame'. */
+ikd_finding *ikd_report(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
+                        ikd_cause cause, gboolean failure);
+void ikd_finding_evidence(ikd_finding *f, guint32 frame);
+void ikd_finding_message(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void ikd_finding_set(char **field, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+gboolean ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause);
+
+#endif /* IKD_TRACKER_H */

@@ -1,0 +1,820 @@
+/* extract.c
+ * Reads the fields the rules need from the stock dissectors' tree into an
+ * ikd_msg.  Nothing here decodes IKE bytes: the ISAKMP dissector has done
+ * that (and decrypted what the user's keys open); we only read its fields.
+ *
+ * Why a tree walk rather than one proto_get_finfo_ptr_array() per field:
+ * the rules need the hierarchy (which transform belongs to which proposal,
+ * which notify data to which notify).  When the tree is not visible (tshark
+ * without -V), only wanted fields become real items and each attaches to
+ * its nearest real ancestor, so the hierarchy of the tree is lost, but the
+ * order of items is the order the dissector added them, which is wire
+ * order, payload header first.  A depth-first walk therefore sees
+ * "payload type 2, proposal number, protocol, transform type, id, ..." in
+ * sequence, visible tree or not, clear or decrypted payloads alike.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/proto.h>
+#include <wsutil/wslog.h>
+
+#include "ws-compat.h"
+#include "extract.h"
+#include "core/names.h"
+
+typedef enum {
+    F_NONE = 0,
+    F_IP_SRC, F_IP_DST, F_IP6_SRC, F_IP6_DST, F_IP_FRAG_COUNT, F_IP6_FRAG_COUNT,
+    F_UDP_SRCPORT, F_UDP_DSTPORT,
+    F_ICMP_TYPE, F_ICMP_CODE, F_ICMP6_TYPE, F_ICMP6_CODE,
+    F_ESP_SPI, F_ESP_SEQ,
+    F_MALFORMED,
+    F_ISAKMP, F_ISPI, F_RSPI, F_VERSION, F_EXCHTYPE, F_FLAGS, F_MSGID, F_LENGTH,
+    F_TYPEPAYLOAD,
+    F_PROP_NUMBER, F_PROP_PROTOID, F_SPI,
+    F_TRANS_ID,                     /* IKEv1 transform id */
+    F_IKE_ATTR_ENC, F_IKE_ATTR_HASH, F_IKE_ATTR_AUTH, F_IKE_ATTR_GROUP, F_IKE_ATTR_KEYLEN,
+    F_IKE_ATTR_LIFE,
+    F_IPSEC_ATTR_AUTH, F_IPSEC_ATTR_GROUP, F_IPSEC_ATTR_KEYLEN, F_IPSEC_ATTR_ENCAP,
+    F_IPSEC_ATTR_LIFE,
+    F_TF_TYPE, F_TF_ID,             /* IKEv2 transforms */
+    F_IKE2_ATTR_KEYLEN,
+    F_KE_GROUP, F_KE_DATA,
+    F_NOTIFY_PROTOID, F_NOTIFY_MSGTYPE, F_NOTIFY_DATA,
+    F_ID_TYPE, F_ID_PROTOID, F_ID_PORT, F_ID_DATA,
+    F_TS_TYPE, F_TS_PROTOID, F_TS_START_PORT, F_TS_END_PORT,
+    F_TS_START_V4, F_TS_END_V4, F_TS_START_V6, F_TS_END_V6,
+    F_VID, F_NAT_HASH, F_AUTH_METHOD,
+    F_DELETE_PROTOID, F_DELETE_SPI, F_SPINUM,
+    F_ENC_DECRYPTED, F_FRAG_NUMBER, F_FRAG_TOTAL,
+    F_COUNT
+} field_key;
+
+/* The fields the rules need, and nothing more: every wanted field makes
+ * tshark build tree items, which is the plugin's main cost (issue 7). */
+static const struct { field_key key; const char *name; } wanted_fields[] = {
+    { F_IP_SRC, "ip.src" }, { F_IP_DST, "ip.dst" },
+    { F_IP6_SRC, "ipv6.src" }, { F_IP6_DST, "ipv6.dst" },
+    { F_IP_FRAG_COUNT, "ip.fragment.count" }, { F_IP6_FRAG_COUNT, "ipv6.fragment.count" },
+    { F_UDP_SRCPORT, "udp.srcport" }, { F_UDP_DSTPORT, "udp.dstport" },
+    { F_ICMP_TYPE, "icmp.type" }, { F_ICMP_CODE, "icmp.code" },
+    { F_ICMP6_TYPE, "icmpv6.type" }, { F_ICMP6_CODE, "icmpv6.code" },
+    { F_ESP_SPI, "esp.spi" }, { F_ESP_SEQ, "esp.sequence" },
+    { F_MALFORMED, "_ws.malformed" },
+    { F_ISAKMP, "isakmp" },
+    { F_ISPI, "isakmp.ispi" }, { F_RSPI, "isakmp.rspi" },
+    { F_VERSION, "isakmp.version" }, { F_EXCHTYPE, "isakmp.exchangetype" },
+    { F_FLAGS, "isakmp.flags" }, { F_MSGID, "isakmp.messageid" }, { F_LENGTH, "isakmp.length" },
+    { F_TYPEPAYLOAD, "isakmp.typepayload" },
+    { F_PROP_NUMBER, "isakmp.prop.number" }, { F_PROP_PROTOID, "isakmp.prop.protoid" },
+    { F_SPI, "isakmp.spi" },
+    { F_TRANS_ID, "isakmp.trans.id" },
+    { F_IKE_ATTR_ENC, "isakmp.ike.attr.encryption_algorithm" },
+    { F_IKE_ATTR_HASH, "isakmp.ike.attr.hash_algorithm" },
+    { F_IKE_ATTR_AUTH, "isakmp.ike.attr.authentication_method" },
+    { F_IKE_ATTR_GROUP, "isakmp.ike.attr.group_description" },
+    { F_IKE_ATTR_KEYLEN, "isakmp.ike.attr.key_length" },
+    { F_IKE_ATTR_LIFE, "isakmp.ike.attr.life_duration" },
+    { F_IPSEC_ATTR_AUTH, "isakmp.ipsec.attr.auth_algorithm" },
+    { F_IPSEC_ATTR_GROUP, "isakmp.ipsec.attr.group_description" },
+    { F_IPSEC_ATTR_KEYLEN, "isakmp.ipsec.attr.key_length" },
+    { F_IPSEC_ATTR_ENCAP, "isakmp.ipsec.attr.encap_mode" },
+    { F_IPSEC_ATTR_LIFE, "isakmp.ipsec.attr.life_duration" },
+    { F_TF_TYPE, "isakmp.tf.type" },
+    { F_TF_ID, "isakmp.tf.id.encr" }, { F_TF_ID, "isakmp.tf.id.prf" },
+    { F_TF_ID, "isakmp.tf.id.integ" }, { F_TF_ID, "isakmp.tf.id.dh" },
+    { F_TF_ID, "isakmp.tf.id.esn" }, { F_TF_ID, "isakmp.tf.id" },
+    { F_IKE2_ATTR_KEYLEN, "isakmp.ike2.attr.key_length" },
+    { F_KE_GROUP, "isakmp.key_exchange.dh_group" }, { F_KE_DATA, "isakmp.key_exchange.data" },
+    { F_NOTIFY_PROTOID, "isakmp.notify.protoid" }, { F_NOTIFY_MSGTYPE, "isakmp.notify.msgtype" },
+    { F_NOTIFY_DATA, "isakmp.notify.data" },
+    { F_ID_TYPE, "isakmp.id.type" }, { F_ID_PROTOID, "isakmp.id.protoid" },
+    { F_ID_PORT, "isakmp.id.port" }, { F_ID_DATA, "isakmp.id.data" },
+    { F_TS_TYPE, "isakmp.ts.type" }, { F_TS_PROTOID, "isakmp.ts.protoid" },
+    { F_TS_START_PORT, "isakmp.ts.start_port" }, { F_TS_END_PORT, "isakmp.ts.end_port" },
+    { F_TS_START_V4, "isakmp.ts.start_ipv4" }, { F_TS_END_V4, "isakmp.ts.end_ipv4" },
+    { F_TS_START_V6, "isakmp.ts.start_ipv6" }, { F_TS_END_V6, "isakmp.ts.end_ipv6" },
+    { F_VID, "isakmp.vid_bytes" }, { F_NAT_HASH, "isakmp.ike.nat_hash" },
+    { F_AUTH_METHOD, "isakmp.auth.method" },
+    { F_DELETE_PROTOID, "isakmp.delete.protoid" }, { F_DELETE_SPI, "isakmp.delete.spi" },
+    { F_SPINUM, "isakmp.spinum" },
+    { F_ENC_DECRYPTED, "isakmp.enc.decrypted" },
+    { F_FRAG_NUMBER, "isakmp.frag.number" }, { F_FRAG_TOTAL, "isakmp.frag.total" },
+};
+
+/* hfid -> field_key, for every id of every wanted name (several ISAKMP
+ * names are registered twice, once per IKE version). */
+static GHashTable *key_by_hfid;
+static GArray *wanted_ids;
+static int proto_isakmp = -1, proto_esp = -1, proto_icmp = -1, proto_icmpv6 = -1;
+
+void
+ikd_extract_init(void)
+{
+    if (key_by_hfid)
+        return;
+    key_by_hfid = g_hash_table_new(g_direct_hash, g_direct_equal);
+    wanted_ids = g_array_new(FALSE, FALSE, sizeof(int));
+    for (gsize i = 0; i < G_N_ELEMENTS(wanted_fields); i++) {
+        header_field_info *hfi = proto_registrar_get_byname(wanted_fields[i].name);
+        if (!hfi) {
+            ws_warning("ikediag: field %s is unknown to this Wireshark; "
+                       "diagnoses that need it are disabled", wanted_fields[i].name);
+            continue;
+        }
+        /* Walk back to the first registration of this name, then forward. */
+        while (hfi->same_name_prev_id != -1)
+            hfi = proto_registrar_get_nth(hfi->same_name_prev_id);
+        for (; hfi; hfi = hfi->same_name_next) {
+            g_hash_table_insert(key_by_hfid, GINT_TO_POINTER(hfi->id),
+                                GINT_TO_POINTER(wanted_fields[i].key));
+            g_array_append_val(wanted_ids, hfi->id);
+        }
+    }
+    proto_isakmp = proto_get_id_by_filter_name("isakmp");
+    proto_esp = proto_get_id_by_filter_name("esp");
+    proto_icmp = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
+}
+
+GArray *
+ikd_extract_wanted_hfids(void)
+{
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(int));
+    if (wanted_ids)
+        g_array_append_vals(a, wanted_ids->data, wanted_ids->len);
+    return a;
+}
+
+gboolean
+ikd_extract_frame_is_relevant(packet_info *pinfo)
+{
+    /* pinfo->layers holds the protocol ids of this frame; a cheap scan
+     * that lets non-IKE traffic leave before any tree is looked at. */
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        if (id == proto_isakmp || id == proto_esp)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* ------------------------------------------------------------ the walk */
+
+typedef struct {
+    packet_info *pinfo;
+    ikd_msg     *m;
+    gboolean     in_ike;            /* inside the (first) ISAKMP message */
+    gboolean     ike_done;          /* a second message in the frame is ignored */
+    gboolean     icmp;
+    int          n_ip;              /* IP headers seen (outer, quoted) */
+    guint8       payload;           /* current payload type */
+    /* IKEv1 proposal header, copied into each transform's ikd_proposal */
+    guint8       v1_prop_number, v1_prop_protocol;
+    guint32      v1_prop_spi;
+    guint8       v2_prop_protocol;
+    ikd_proposal *prop;             /* current proposal, NULL if none */
+    ikd_transform *tf;              /* current transform */
+    ikd_notify  *notify;
+    ikd_ident   *ident;
+    ikd_ts      *ts;
+    guint8       ts_side;
+    guint8       qm_ids;            /* IKEv1 Quick Mode IDs seen (IDci, IDcr) */
+    guint8       v1_id_type, v1_id_proto;
+    guint16      v1_id_port;
+    ikd_delete  *del;
+    gboolean     v1_has_payload_after_enc;
+} walk_ctx;
+
+/* Payload types (RFC 2408 3.1 / RFC 7296 3.2) */
+enum {
+    P1_SA = 1, P1_P = 2, P1_T = 3, P1_KE = 4, P1_ID = 5, P1_CERT = 6, P1_CR = 7, P1_HASH = 8,
+    P1_SIG = 9, P1_NONCE = 10, P1_N = 11, P1_D = 12, P1_VID = 13, P1_ATTR = 14,
+    P1_NAT_D = 20, P1_NAT_D_DRAFT = 130,
+    P2_SA = 33, P2_KE = 34, P2_IDI = 35, P2_IDR = 36, P2_CERT = 37, P2_CERTREQ = 38,
+    P2_AUTH = 39, P2_NONCE = 40, P2_N = 41, P2_D = 42, P2_V = 43, P2_TSI = 44, P2_TSR = 45,
+    P2_SK = 46, P2_CP = 47, P2_EAP = 48, P2_SKF = 53
+};
+
+static void
+read_bytes(field_info *fi, guint8 *out, gsize max, gsize *len_out)
+{
+    gint avail;
+    gsize n = 0;
+
+    if (fi->ds_tvb && fi->length > 0) {
+        avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+        if (avail > 0) {
+            n = MIN((gsize)fi->length, (gsize)avail);
+            n = MIN(n, max);
+            tvb_memcpy(fi->ds_tvb, out, fi->start, n);
+        }
+    }
+    if (len_out)
+        *len_out = n;
+}
+
+static void
+read_addr(field_info *fi, ikd_addr *a, guint8 family)
+{
+    gsize n = 0;
+    memset(a, 0, sizeof *a);
+    read_bytes(fi, a->bytes, family == 6 ? 16 : 4, &n);
+    if (n == (family == 6 ? 16u : 4u))
+        a->family = family;
+}
+
+static ikd_proposal *
+new_proposal(walk_ctx *c)
+{
+    ikd_msg *m = c->m;
+    if (m->n_prop >= IKD_MAX_PROPOSALS) {
+        m->dropped++;
+        return NULL;
+    }
+    ikd_proposal *p = &m->prop[m->n_prop++];
+    memset(p, 0, sizeof *p);
+    p->first_tf = m->n_tf;
+    return p;
+}
+
+static ikd_transform *
+add_tf(walk_ctx *c, guint8 type, guint16 id)
+{
+    ikd_msg *m = c->m;
+    if (!c->prop || m->n_tf >= IKD_MAX_TRANSFORMS || c->prop->first_tf + c->prop->n_tf != m->n_tf) {
+        m->dropped++;
+        return NULL;
+    }
+    ikd_transform *t = &m->tf[m->n_tf++];
+    c->prop->n_tf++;
+    t->type = type;
+    t->id = id;
+    t->key_len = 0;
+    return t;
+}
+
+static ikd_transform *
+find_tf(walk_ctx *c, guint8 type)
+{
+    if (!c->prop)
+        return NULL;
+    for (guint i = 0; i < c->prop->n_tf; i++) {
+        ikd_transform *t = &c->m->tf[c->prop->first_tf + i];
+        if (t->type == type)
+            return t;
+    }
+    return NULL;
+}
+
+/* IKEv1 Quick Mode client IDs (RFC 2407 4.6.2) as traffic selectors. */
+static void
+v1_id_to_ts(walk_ctx *c, field_info *fi)
+{
+    ikd_msg *m = c->m;
+    guint8 buf[32];
+    gsize n = 0;
+    ikd_ts *ts;
+
+    if (m->n_ts >= IKD_MAX_TS) {
+        m->dropped++;
+        return;
+    }
+    read_bytes(fi, buf, sizeof buf, &n);
+    ts = &m->ts[m->n_ts];
+    memset(ts, 0, sizeof *ts);
+    ts->initiator_side = c->qm_ids == 0;
+    ts->ip_proto = c->v1_id_proto;
+    ts->start_port = c->v1_id_port;
+    ts->end_port = c->v1_id_port ? c->v1_id_port : 65535;
+    switch (c->v1_id_type) {
+    case 1:     /* ID_IPV4_ADDR */
+        if (n < 4) return;
+        ts->start.family = ts->end.family = 4;
+        memcpy(ts->start.bytes, buf, 4);
+        memcpy(ts->end.bytes, buf, 4);
+        break;
+    case 4:     /* ID_IPV4_ADDR_SUBNET: address, mask */
+        if (n < 8) return;
+        ts->start.family = ts->end.family = 4;
+        for (int i = 0; i < 4; i++) {
+            ts->start.bytes[i] = buf[i] & buf[4 + i];
+            ts->end.bytes[i] = (guint8)(buf[i] | (guint8)~buf[4 + i]);
+        }
+        break;
+    case 7:     /* ID_IPV4_ADDR_RANGE */
+        if (n < 8) return;
+        ts->start.family = ts->end.family = 4;
+        memcpy(ts->start.bytes, buf, 4);
+        memcpy(ts->end.bytes, buf + 4, 4);
+        break;
+    case 5:     /* ID_IPV6_ADDR */
+        if (n < 16) return;
+        ts->start.family = ts->end.family = 6;
+        memcpy(ts->start.bytes, buf, 16);
+        memcpy(ts->end.bytes, buf, 16);
+        break;
+    case 6:     /* ID_IPV6_ADDR_SUBNET */
+        if (n < 32) return;
+        ts->start.family = ts->end.family = 6;
+        for (int i = 0; i < 16; i++) {
+            ts->start.bytes[i] = buf[i] & buf[16 + i];
+            ts->end.bytes[i] = (guint8)(buf[i] | (guint8)~buf[16 + i]);
+        }
+        break;
+    case 8:     /* ID_IPV6_ADDR_RANGE */
+        if (n < 32) return;
+        ts->start.family = ts->end.family = 6;
+        memcpy(ts->start.bytes, buf, 16);
+        memcpy(ts->end.bytes, buf + 16, 16);
+        break;
+    default:
+        return;
+    }
+    m->n_ts++;
+    c->qm_ids++;
+}
+
+/* An identity as text: FQDN and e-mail as they are, addresses formatted,
+ * anything else (DN, key id) in hex. */
+static void
+ident_text(field_info *fi, guint8 type, char *out, gsize outlen)
+{
+    guint8 buf[IKD_MAX_ID_TEXT];
+    gsize n = 0;
+    ikd_addr a;
+
+    read_bytes(fi, buf, sizeof buf, &n);
+    switch (type) {
+    case 2: case 3:         /* FQDN, USER_FQDN (RFC822) in both versions */
+        for (gsize i = 0; i < n && i + 1 < outlen; i++)
+            out[i] = g_ascii_isprint(buf[i]) ? (char)buf[i] : '.';
+        out[MIN(n, outlen - 1)] = '\0';
+        return;
+    case 1: case 5:         /* IPV4_ADDR, IPV6_ADDR */
+        memset(&a, 0, sizeof a);
+        if (type == 1 && n >= 4) {
+            a.family = 4;
+            memcpy(a.bytes, buf, 4);
+        } else if (type == 5 && n >= 16) {
+            a.family = 6;
+            memcpy(a.bytes, buf, 16);
+        }
+        ikd_addr_to_str(&a, out, outlen);
+        return;
+    default: {
+        GString *s = g_string_new(type == 9 ? "DN:" : "0x");
+        for (gsize i = 0; i < n && s->len + 3 < outlen; i++)
+            g_string_append_printf(s, "%02x", buf[i]);
+        g_strlcpy(out, s->str, outlen);
+        g_string_free(s, TRUE);
+        return;
+    }
+    }
+}
+
+static void
+on_payload(walk_ctx *c, guint8 type)
+{
+    ikd_msg *m = c->m;
+
+    c->payload = type;
+    c->notify = NULL;
+    c->ident = NULL;
+    c->ts = NULL;
+    c->del = NULL;
+    if (m->version == 1 && (m->flags & IKD_FLAG_V1_E))
+        c->v1_has_payload_after_enc = TRUE;
+
+    switch (type) {
+    case P1_SA: case P2_SA:
+        m->has_sa = 1;
+        c->prop = NULL;
+        break;
+    case P1_KE: case P2_KE: m->has_ke = 1; break;
+    case P1_NONCE: case P2_NONCE: m->has_nonce = 1; break;
+    case P1_HASH: m->has_hash = 1; break;
+    case P1_SIG: m->has_sig = 1; break;
+    case P2_AUTH: m->has_auth = 1; break;
+    case P1_CERT: case P2_CERT:
+        m->has_cert = 1;
+        if (m->n_cert < IKD_MAX_CERTS)
+            m->n_cert++;
+        break;
+    case P1_CR: case P2_CERTREQ: m->has_certreq = 1; break;
+    case P2_CP: m->has_cp = 1; break;
+    case P2_EAP: m->has_eap = 1; break;
+    case P1_N: case P2_N:
+        if (m->n_notify < IKD_MAX_NOTIFIES) {
+            c->notify = &m->notify[m->n_notify++];
+            memset(c->notify, 0, sizeof *c->notify);
+        } else {
+            m->dropped++;
+        }
+        break;
+    case P1_D: case P2_D:
+        m->has_delete = 1;
+        if (m->n_delete < IKD_MAX_DELETES) {
+            c->del = &m->del[m->n_delete++];
+            memset(c->del, 0, sizeof *c->del);
+        } else {
+            m->dropped++;
+        }
+        break;
+    case P1_ID: case P2_IDI: case P2_IDR:
+        c->v1_id_type = c->v1_id_proto = 0;
+        c->v1_id_port = 0;
+        if (m->version == 1 && m->exch_type == IKD_X1_QUICK)
+            break;              /* client IDs become traffic selectors */
+        if (m->n_id < IKD_MAX_IDS) {
+            c->ident = &m->id[m->n_id++];
+            memset(c->ident, 0, sizeof *c->ident);
+            c->ident->initiator_side = type == P2_IDI || type == P1_ID;
+        } else {
+            m->dropped++;
+        }
+        break;
+    case P2_TSI: case P2_TSR:
+        c->ts_side = type == P2_TSI;
+        break;
+    case P2_SK:
+        m->encrypted = 1;
+        break;
+    case P2_SKF:
+        m->encrypted = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+on_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+    guint32 v;
+
+    /* Fields that only matter inside the IKE message. */
+    if (key >= F_ISPI && !c->in_ike)
+        return;
+
+    switch (key) {
+    case F_IP_SRC: case F_IP6_SRC:
+        c->n_ip++;
+        read_addr(fi, c->icmp && c->n_ip > 1 ? &m->quoted_src : &m->src, key == F_IP6_SRC ? 6 : 4);
+        break;
+    case F_IP_DST: case F_IP6_DST:
+        read_addr(fi, c->icmp && c->n_ip > 1 ? &m->quoted_dst : &m->dst, key == F_IP6_DST ? 6 : 4);
+        break;
+    case F_IP_FRAG_COUNT: case F_IP6_FRAG_COUNT:
+        if (ikd_fi_uint(fi) > 1)
+            m->ip_fragmented = 1;
+        break;
+    case F_UDP_SRCPORT:
+        v = ikd_fi_uint(fi);
+        if (c->icmp)
+            m->quoted_sport = (guint16)v;
+        else
+            m->sport = (guint16)v;
+        break;
+    case F_UDP_DSTPORT:
+        v = ikd_fi_uint(fi);
+        if (c->icmp)
+            m->quoted_dport = (guint16)v;
+        else
+            m->dport = (guint16)v;
+        break;
+    case F_ICMP_TYPE: case F_ICMP6_TYPE:
+        v = ikd_fi_uint(fi);
+        m->icmp_v6 = key == F_ICMP6_TYPE;
+        m->icmp_type = (guint8)v;
+        /* Errors that quote the offending packet (RFC 792, RFC 4443). */
+        c->icmp = m->icmp_v6 ? (v >= 1 && v <= 4) : (v == 3 || v == 11 || v == 12);
+        break;
+    case F_ICMP_CODE: case F_ICMP6_CODE:
+        m->icmp_code = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_ESP_SPI:
+        if (m->kind == IKD_MSG_NONE) {
+            m->kind = IKD_MSG_ESP;
+            m->esp_spi = ikd_fi_uint(fi);
+        }
+        break;
+    case F_ESP_SEQ:
+        if (m->kind == IKD_MSG_ESP)
+            m->esp_seq = ikd_fi_uint(fi);
+        break;
+    case F_MALFORMED:
+        m->malformed = 1;
+        break;
+    case F_ISAKMP: {
+        if (c->ike_done || c->in_ike)
+            break;
+        c->in_ike = TRUE;
+        m->kind = c->icmp ? IKD_MSG_ICMP_ERROR : IKD_MSG_IKE;
+        /* The content hash: retransmissions repeat the message byte for
+         * byte, retries do not (see tracker.c). */
+        if (fi->ds_tvb) {
+            gint avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+            gint len = fi->length > 0 ? MIN(fi->length, avail) : avail;
+            if (len > 0) {
+                m->content_hash = ikd_fnv1a(IKD_FNV_SEED, tvb_get_ptr(fi->ds_tvb, fi->start, len), (gsize)len);
+                m->content_len = (guint32)len;
+            }
+        }
+        break;
+    }
+    case F_ISPI:
+        read_bytes(fi, m->ispi, 8, NULL);
+        break;
+    case F_RSPI:
+        read_bytes(fi, m->rspi, 8, NULL);
+        break;
+    case F_VERSION:
+        v = ikd_fi_uint(fi);
+        m->version = (guint8)(v >> 4);
+        m->minor_version = (guint8)(v & 0x0f);
+        break;
+    case F_EXCHTYPE:
+        m->exch_type = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_FLAGS:
+        m->flags = (guint8)ikd_fi_uint(fi);
+        if (m->version == 1 && (m->flags & IKD_FLAG_V1_E))
+            m->encrypted = 1;
+        break;
+    case F_MSGID:
+        m->msgid = ikd_fi_uint(fi);
+        break;
+    case F_LENGTH:
+        m->length = ikd_fi_uint(fi);
+        break;
+    case F_TYPEPAYLOAD:
+        on_payload(c, (guint8)ikd_fi_uint(fi));
+        break;
+    case F_PROP_NUMBER:
+        v = ikd_fi_uint(fi);
+        if (m->version == 1) {
+            c->v1_prop_number = (guint8)v;
+            c->v1_prop_spi = 0;
+            c->prop = NULL;
+        } else {
+            c->prop = new_proposal(c);
+            if (c->prop)
+                c->prop->number = (guint8)v;
+        }
+        break;
+    case F_PROP_PROTOID:
+        v = ikd_fi_uint(fi);
+        if (m->version == 1)
+            c->v1_prop_protocol = (guint8)v;
+        else if (c->prop)
+            c->prop->protocol = (guint8)v;
+        break;
+    case F_SPI: {
+        guint8 b[16];
+        gsize n = 0;
+        read_bytes(fi, b, sizeof b, &n);
+        if (c->notify) {
+            memcpy(c->notify->spi, b, n);
+            c->notify->spi_len = (guint8)n;
+        } else if (n == 4) {
+            guint32 spi = (guint32)b[0] << 24 | (guint32)b[1] << 16 | (guint32)b[2] << 8 | b[3];
+            if (m->version == 1)
+                c->v1_prop_spi = spi;
+            else if (c->prop)
+                c->prop->spi = spi;
+        }
+        break;
+    }
+    case F_TRANS_ID:
+        /* IKEv1: each transform is one complete alternative. */
+        if (m->version != 1)
+            break;
+        v = ikd_fi_uint(fi);
+        c->prop = new_proposal(c);
+        if (!c->prop)
+            break;
+        c->prop->number = c->v1_prop_number;
+        c->prop->protocol = c->v1_prop_protocol;
+        c->prop->spi = c->v1_prop_spi;
+        c->prop->v1_transform_id = (guint8)v;
+        if (c->v1_prop_protocol == IKD_PROTO_ESP) {
+            guint16 id = ikd_v1_esp_to_v2((guint8)v);
+            add_tf(c, IKD_TF_ENCR, id ? id : (guint16)(0x8000 | v));
+        }
+        break;
+    case F_IKE_ATTR_ENC:
+        v = ikd_fi_uint(fi);
+        add_tf(c, IKD_TF_ENCR, ikd_v1_encr_to_v2((guint16)v) ? ikd_v1_encr_to_v2((guint16)v) : (guint16)(0x8000 | v));
+        break;
+    case F_IKE_ATTR_HASH:
+        v = ikd_fi_uint(fi);
+        add_tf(c, IKD_TF_INTEG, ikd_v1_hash_to_integ((guint16)v));
+        add_tf(c, IKD_TF_PRF, ikd_v1_hash_to_prf((guint16)v));
+        break;
+    case F_IKE_ATTR_AUTH:
+        if (c->prop)
+            c->prop->auth_method = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_IKE_ATTR_GROUP: case F_IPSEC_ATTR_GROUP:
+        add_tf(c, IKD_TF_DH, (guint16)ikd_fi_uint(fi));
+        break;
+    case F_IKE_ATTR_KEYLEN: case F_IPSEC_ATTR_KEYLEN: {
+        ikd_transform *t = find_tf(c, IKD_TF_ENCR);
+        if (t)
+            t->key_len = (guint16)ikd_fi_uint(fi);
+        break;
+    }
+    case F_IKE_ATTR_LIFE: case F_IPSEC_ATTR_LIFE:
+        if (c->prop)
+            c->prop->lifetime = ikd_fi_uint(fi);
+        break;
+    case F_IPSEC_ATTR_AUTH:
+        add_tf(c, IKD_TF_INTEG, ikd_v1_auth_alg_to_integ((guint16)ikd_fi_uint(fi)));
+        break;
+    case F_IPSEC_ATTR_ENCAP:
+        if (c->prop)
+            c->prop->encap_mode = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_TF_TYPE:
+        c->tf = add_tf(c, (guint8)ikd_fi_uint(fi), 0);
+        break;
+    case F_TF_ID:
+        if (c->tf)
+            c->tf->id = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_IKE2_ATTR_KEYLEN:
+        if (c->tf)
+            c->tf->key_len = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_KE_GROUP:
+        m->ke_group = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_KE_DATA:
+        m->ke_len = (guint16)MIN(fi->length, 65535);
+        break;
+    case F_NOTIFY_PROTOID:
+        if (c->notify)
+            c->notify->protocol = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_NOTIFY_MSGTYPE:
+        if (c->notify)
+            c->notify->type = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_NOTIFY_DATA:
+        if (c->notify) {
+            gsize n = 0;
+            read_bytes(fi, c->notify->data, IKD_MAX_BLOB, &n);
+            c->notify->data_len = (guint16)MAX(fi->length, 0);
+        }
+        break;
+    case F_ID_TYPE:
+        v = ikd_fi_uint(fi);
+        c->v1_id_type = (guint8)v;
+        if (c->ident)
+            c->ident->type = (guint8)v;
+        break;
+    case F_ID_PROTOID:
+        c->v1_id_proto = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_ID_PORT:
+        c->v1_id_port = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_ID_DATA:
+        if (m->version == 1 && m->exch_type == IKD_X1_QUICK)
+            v1_id_to_ts(c, fi);
+        else if (c->ident)
+            ident_text(fi, c->ident->type, c->ident->text, sizeof c->ident->text);
+        break;
+    case F_TS_TYPE:
+        if (m->n_ts < IKD_MAX_TS) {
+            c->ts = &m->ts[m->n_ts++];
+            memset(c->ts, 0, sizeof *c->ts);
+            c->ts->initiator_side = c->ts_side;
+            c->ts->end_port = 65535;
+        } else {
+            c->ts = NULL;
+            m->dropped++;
+        }
+        break;
+    case F_TS_PROTOID:
+        if (c->ts) c->ts->ip_proto = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_TS_START_PORT:
+        if (c->ts) c->ts->start_port = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_TS_END_PORT:
+        if (c->ts) c->ts->end_port = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_TS_START_V4: case F_TS_START_V6:
+        if (c->ts) read_addr(fi, &c->ts->start, key == F_TS_START_V6 ? 6 : 4);
+        break;
+    case F_TS_END_V4: case F_TS_END_V6:
+        if (c->ts) read_addr(fi, &c->ts->end, key == F_TS_END_V6 ? 6 : 4);
+        break;
+    case F_VID:
+        if (m->n_vid < IKD_MAX_VIDS) {
+            gsize n = 0;
+            ikd_blob *b = &m->vid[m->n_vid++];
+            read_bytes(fi, b->data, IKD_MAX_BLOB, &n);
+            b->len = (guint16)n;
+        } else {
+            m->dropped++;
+        }
+        break;
+    case F_NAT_HASH:
+        if (m->n_natd < IKD_MAX_NATD) {
+            gsize n = 0;
+            ikd_blob *b = &m->natd[m->n_natd++];
+            read_bytes(fi, b->data, IKD_MAX_BLOB, &n);
+            b->len = (guint16)n;
+        } else {
+            m->dropped++;
+        }
+        break;
+    case F_AUTH_METHOD:
+        m->auth_method = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_DELETE_PROTOID:
+        if (c->del) c->del->protocol = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_SPINUM:
+        if (c->del) c->del->n_spi = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_DELETE_SPI:
+        if (c->del && c->del->spi_len == 0) {
+            gsize n = 0;
+            read_bytes(fi, c->del->first_spi, sizeof c->del->first_spi, &n);
+            c->del->spi_len = (guint8)n;
+        }
+        break;
+    case F_ENC_DECRYPTED:
+        m->decrypted = 1;
+        break;
+    case F_FRAG_NUMBER:
+        m->frag_number = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_FRAG_TOTAL:
+        m->frag_total = (guint16)ikd_fi_uint(fi);
+        break;
+    default:
+        break;
+    }
+}
+
+static void
+visit(proto_node *node, gpointer data)
+{
+    walk_ctx *c = data;
+    field_info *fi = PNODE_FINFO(node);
+
+    if (fi && fi->hfinfo) {
+        gpointer k = g_hash_table_lookup(key_by_hfid, GINT_TO_POINTER(fi->hfinfo->id));
+        if (k)
+            on_field(c, (field_key)GPOINTER_TO_INT(k), fi);
+    }
+    proto_tree_children_foreach(node, visit, c);
+    /* Leaving the ISAKMP protocol item ends the message: a second IKE
+     * message in the same datagram is not tracked. */
+    if (fi && fi->hfinfo && c->in_ike &&
+        GPOINTER_TO_INT(g_hash_table_lookup(key_by_hfid, GINT_TO_POINTER(fi->hfinfo->id))) == F_ISAKMP) {
+        c->in_ike = FALSE;
+        c->ike_done = TRUE;
+    }
+}
+
+gboolean
+ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m)
+{
+    walk_ctx c;
+
+    ikd_msg_init(m);
+    if (!tree || !key_by_hfid)
+        return FALSE;
+    memset(&c, 0, sizeof c);
+    c.pinfo = pinfo;
+    c.m = m;
+    m->frame = pinfo->num;
+    m->ts_sec = (gint64)pinfo->abs_ts.secs;
+    m->ts_nsec = pinfo->abs_ts.nsecs;
+    proto_tree_children_foreach(tree, visit, &c);
+
+    if (m->kind == IKD_MSG_IKE) {
+        m->udp_encap = m->sport == 4500 || m->dport == 4500;
+        /* IKEv1: Wireshark shows the payloads of an encrypted message only
+         * when it could decrypt it. */
+        if (m->version == 1 && m->encrypted)
+            m->decrypted = c.v1_has_payload_after_enc;
+        if (m->version == 0)
+            return FALSE;
+    } else if (m->kind == IKD_MSG_ICMP_ERROR) {
+        if (m->version == 0 && m->ispi[0] == 0 && m->msgid == 0)
+            return FALSE;
+    }
+    return m->kind != IKD_MSG_NONE;
+}

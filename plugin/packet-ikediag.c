@@ -1,0 +1,462 @@
+/* packet-ikediag.c
+ * ikediag: why did the IPsec tunnel not come up?  A post-dissector that
+ * reads the stock ISAKMP dissector's fields, tracks IKE SAs and exchanges
+ * across the capture (core/tracker.c) and reports diagnoses (core/rules_*.c)
+ * as ikediag.* fields, expert infos, Info column tags and a tap.
+ *
+ * This file is the epan edge: registration, the per-frame entry and drawing
+ * the tree.  The first pass extracts and tracks; every pass draws from the
+ * tracker's record of the frame, because on later passes the post-dissector
+ * is not handed the fields it wanted (only the first pass primes them).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/expert.h>
+#include <epan/prefs.h>
+#include <epan/tap.h>
+#include <wsutil/wslog.h>
+
+#include "ws-compat.h"
+#include "packet-ikediag.h"
+#include "extract.h"
+#include "stats.h"
+#include "core/tracker.h"
+#include "core/names.h"
+
+void proto_register_ikediag(void);
+void proto_reg_handoff_ikediag(void);
+
+static int proto_ikediag = -1;
+
+/* Tracking (issue "foundation": the names are a public contract) */
+static int hf_ikediag_sa = -1;
+static int hf_ikediag_exchange = -1;
+static int hf_ikediag_message = -1;
+static int hf_ikediag_state = -1;
+static int hf_ikediag_request_in = -1;
+static int hf_ikediag_response_in = -1;
+static int hf_ikediag_time = -1;
+static int hf_ikediag_retransmission_of = -1;
+static int hf_ikediag_icmp_for = -1;
+static int hf_ikediag_undecrypted = -1;
+static int hf_ikediag_diagnosed_in = -1;
+static int hf_ikediag_outcome = -1;
+/* Findings */
+static int hf_ikediag_finding = -1;
+static int hf_ikediag_cause = -1;
+static int hf_ikediag_failure = -1;
+static int hf_ikediag_offered = -1;
+static int hf_ikediag_chosen = -1;
+static int hf_ikediag_mismatch = -1;
+static int hf_ikediag_hint = -1;
+static int hf_ikediag_evidence = -1;
+
+static gint ett_ikediag = -1;
+static gint ett_ikediag_finding = -1;
+
+/* One expert info per cause and outcome: Wireshark fixes an expert info's
+ * severity at registration, and a cause is an error when the SA failed but
+ * only a note when the negotiation recovered (e.g. INVALID_KE_PAYLOAD
+ * followed by a successful retry). */
+static expert_field ei_ikediag_failure[IKD_CAUSE_COUNT];
+static expert_field ei_ikediag_recovered[IKD_CAUSE_COUNT];
+static expert_field ei_ikediag_retransmission = EI_INIT;
+static expert_field ei_ikediag_undecrypted = EI_INIT;
+
+static dissector_handle_t ikediag_handle;
+static int ikediag_tap = -1;
+
+/* Preferences (Edit > Preferences > Protocols > IKEDIAG) */
+static guint pref_no_response_retransmits = 3;
+static ikd_pref_bool pref_weak_crypto = TRUE;
+static ikd_pref_bool pref_info_tags = TRUE;
+
+/* The tracker of the open capture file: created when a file is opened
+ * (init routine), freed when it is closed (cleanup routine). */
+static ikd_tracker *tracker;
+
+ikd_tracker *
+ikediag_tracker(void)
+{
+    return tracker;
+}
+
+static void
+ikediag_init(void)
+{
+    ikd_config cfg;
+
+    ikd_config_defaults(&cfg);
+    cfg.no_response_retransmits = MAX(pref_no_response_retransmits, 1);
+    cfg.weak_crypto = pref_weak_crypto;
+    ikd_tracker_free(tracker);
+    tracker = ikd_tracker_new(&cfg);
+    /* Like TRANSUM: (re)declare the wanted fields for each file, since
+     * cleanup clears them. */
+    set_postdissector_wanted_hfids(ikediag_handle, ikd_extract_wanted_hfids());
+}
+
+static void
+ikediag_cleanup(void)
+{
+    set_postdissector_wanted_hfids(ikediag_handle, NULL);
+    ikd_tracker_free(tracker);
+    tracker = NULL;
+}
+
+static int
+severity_to_ws(ikd_severity s)
+{
+    switch (s) {
+    case IKD_SEV_ERROR: return PI_ERROR;
+    case IKD_SEV_WARN: return PI_WARN;
+    case IKD_SEV_NOTE: return PI_NOTE;
+    default: return PI_CHAT;
+    }
+}
+
+static int
+cause_group(ikd_cause cause)
+{
+    switch (cause) {
+    case IKD_CAUSE_NO_RESPONSE:
+    case IKD_CAUSE_DPD_UNANSWERED:
+    case IKD_CAUSE_UDP_4500_BLOCKED:
+    case IKD_CAUSE_ESP_ONE_WAY:
+    case IKD_CAUSE_IP_FRAGMENTATION:
+        return PI_SEQUENCE;
+    case IKD_CAUSE_WEAK_CRYPTO:
+    case IKD_CAUSE_AGGRESSIVE_MODE_PSK:
+    case IKD_CAUSE_AUTH_FAILED:
+    case IKD_CAUSE_PSK_MISMATCH:
+    case IKD_CAUSE_CERT_EXPIRED:
+    case IKD_CAUSE_CERT_NOT_YET_VALID:
+    case IKD_CAUSE_CERT_UNTRUSTED:
+    case IKD_CAUSE_ID_MISMATCH:
+        return PI_SECURITY;
+    case IKD_CAUSE_MALFORMED:
+        return PI_MALFORMED;
+    case IKD_CAUSE_ENCRYPTED_OUTCOME:
+        return PI_DECRYPTION;
+    default:
+        return PI_PROTOCOL;
+    }
+}
+
+static const char *
+message_label(const ikd_frame_info *fi, char *buf, gsize len)
+{
+    const ikd_exchange *ex = fi->exchange;
+
+    if (fi->role == IKD_ROLE_ESP)
+        return "ESP";
+    if (fi->role == IKD_ROLE_ICMP)
+        return "ICMP error";
+    if (!ex)
+        return "";
+    if (fi->phase1_msg) {
+        g_snprintf(buf, (gulong)len, "%s%u", ex->exch_type == IKD_X1_AGGRESSIVE ? "AM" : "MM", fi->phase1_msg);
+        return buf;
+    }
+    if (fi->quick_msg) {
+        g_snprintf(buf, (gulong)len, "QM%u", fi->quick_msg);
+        return buf;
+    }
+    switch (fi->role) {
+    case IKD_ROLE_REQUEST: return "request";
+    case IKD_ROLE_RESPONSE: return "response";
+    case IKD_ROLE_FINAL: return "final";
+    case IKD_ROLE_ONEWAY: return "one-way";
+    default: return "";
+    }
+}
+
+static void
+draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_finding *f)
+{
+    const ikd_cause_info *ci = ikd_cause_get(f->cause);
+    proto_item *ti;
+    proto_tree *ft;
+
+    ti = proto_tree_add_string(tree, hf_ikediag_finding, tvb, 0, 0, f->message ? f->message : ci->title);
+    proto_item_set_generated(ti);
+    ft = proto_item_add_subtree(ti, ett_ikediag_finding);
+    proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_cause, tvb, 0, 0, ci->keyword));
+    proto_item_set_generated(proto_tree_add_boolean(ft, hf_ikediag_failure, tvb, 0, 0, f->failure));
+    if (f->offered)
+        proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_offered, tvb, 0, 0, f->offered));
+    if (f->chosen)
+        proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_chosen, tvb, 0, 0, f->chosen));
+    if (f->mismatch)
+        proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_mismatch, tvb, 0, 0, f->mismatch));
+    if (f->hint)
+        proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_hint, tvb, 0, 0, f->hint));
+    for (guint i = 0; i < f->n_evidence; i++) {
+        if (f->evidence[i] != pinfo->num)
+            proto_item_set_generated(proto_tree_add_uint(ft, hf_ikediag_evidence, tvb, 0, 0, f->evidence[i]));
+    }
+    expert_add_info_format(pinfo, ti, f->failure ? &ei_ikediag_failure[f->cause]
+                                                 : &ei_ikediag_recovered[f->cause],
+                           "%s", f->message ? f->message : ci->title);
+    if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
+}
+
+static void
+draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *fi)
+{
+    proto_item *root, *ti;
+    proto_tree *t;
+    const ikd_exchange *ex = fi->exchange;
+    char buf[32];
+
+    root = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(root);
+    t = proto_item_add_subtree(root, ett_ikediag);
+
+    if (fi->sa) {
+        proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_sa, tvb, 0, 0, fi->sa->number));
+        proto_item_append_text(root, ", IKE SA %u", fi->sa->number);
+    }
+    if (ex) {
+        const char *name = ikd_exchange_name(ex->version, ex->exch_type);
+        proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_exchange, tvb, 0, 0, name));
+        proto_item_append_text(root, ", %s", name);
+    }
+    const char *label = message_label(fi, buf, sizeof buf);
+    if (*label) {
+        proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_message, tvb, 0, 0, label));
+        proto_item_append_text(root, " %s", label);
+    }
+    if (fi->state && *fi->state)
+        proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_state, tvb, 0, 0, fi->state));
+
+    if (ex && (fi->role == IKD_ROLE_REQUEST) && ex->response.frame) {
+        proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_response_in, tvb, 0, 0, ex->response.frame));
+    }
+    if (ex && (fi->role == IKD_ROLE_RESPONSE || fi->role == IKD_ROLE_FINAL) && ex->request.frame) {
+        const ikd_digest *rq = ex->request.msg;
+        proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_request_in, tvb, 0, 0, ex->request.frame));
+        if (rq && fi->role == IKD_ROLE_RESPONSE) {
+            nstime_t delta, now, then;
+            now.secs = (time_t)pinfo->abs_ts.secs;
+            now.nsecs = pinfo->abs_ts.nsecs;
+            then.secs = (time_t)rq->ts_sec;
+            then.nsecs = rq->ts_nsec;
+            nstime_delta(&delta, &now, &then);
+            proto_item_set_generated(proto_tree_add_time(t, hf_ikediag_time, tvb, 0, 0, &delta));
+        }
+    }
+    if (fi->retransmission_of) {
+        ti = proto_tree_add_uint(t, hf_ikediag_retransmission_of, tvb, 0, 0, fi->retransmission_of);
+        proto_item_set_generated(ti);
+        expert_add_info_format(pinfo, ti, &ei_ikediag_retransmission,
+                               "Retransmission of the IKE message in frame %u", fi->retransmission_of);
+    }
+    if (fi->icmp_for)
+        proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_icmp_for, tvb, 0, 0, fi->icmp_for));
+    if (ex && fi->role != IKD_ROLE_ESP && fi->role != IKD_ROLE_ICMP) {
+        const ikd_digest *d = NULL;
+        if (fi->role == IKD_ROLE_RESPONSE)
+            d = ex->response.msg;
+        else if (fi->role == IKD_ROLE_FINAL)
+            d = ex->final.msg;
+        else
+            d = ex->request.msg;
+        if (d && d->encrypted && !d->decrypted) {
+            ti = proto_tree_add_boolean(t, hf_ikediag_undecrypted, tvb, 0, 0, TRUE);
+            proto_item_set_generated(ti);
+        }
+    }
+
+    for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame)
+        draw_finding(t, pinfo, tvb, f);
+
+    /* Other frames of a diagnosed exchange point at the diagnosis (visible
+     * once that frame has been seen: on a second pass or in the GUI). */
+    if (!fi->findings && ex && ex->diagnosed_in && ex->diagnosed_in != fi->frame) {
+        ti = proto_tree_add_uint(t, hf_ikediag_diagnosed_in, tvb, 0, 0, ex->diagnosed_in);
+        proto_item_set_generated(ti);
+        proto_item_append_text(ti, " (%s)", ikd_cause_get(ex->diagnosed_cause)->keyword);
+    }
+    if (fi->sa && ikd_tracker_finished(tracker))
+        proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_outcome, tvb, 0, 0,
+                                                       ikd_outcome_name(fi->sa->outcome)));
+}
+
+static int
+dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    ikd_frame_info *fi;
+
+    if (!tracker || !ikd_extract_frame_is_relevant(pinfo))
+        return 0;
+
+    if (!PINFO_FD_VISITED(pinfo)) {
+        ikd_msg *m = wmem_new(pinfo->pool, ikd_msg);
+        if (!ikd_extract(pinfo, tree, m))
+            return 0;
+        fi = ikd_tracker_add(tracker, m);
+    } else {
+        /* A second pass means the whole capture has been seen. */
+        if (!ikd_tracker_finished(tracker))
+            ikd_tracker_finish(tracker);
+        fi = ikd_tracker_lookup(tracker, pinfo->num);
+    }
+    if (!fi)
+        return 0;
+    if (tree)
+        draw(tvb, pinfo, tree, fi);
+    else {
+        /* No tree, but the Info column and the expert system still want
+         * the findings (e.g. tshark -z expert). */
+        for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame) {
+            const ikd_cause_info *ci = ikd_cause_get(f->cause);
+            if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
+                col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
+        }
+    }
+    if (have_tap_listener(ikediag_tap))
+        tap_queue_packet(ikediag_tap, pinfo, fi);
+    return tvb_captured_length(tvb);
+}
+
+void
+proto_register_ikediag(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_ikediag_sa,
+          { "IKE SA", "ikediag.sa", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Number of the IKE SA within the capture (same on every frame of one IKE SA)", HFILL }},
+        { &hf_ikediag_exchange,
+          { "Exchange", "ikediag.exchange", FT_STRING, BASE_NONE, NULL, 0x0,
+            "IKE exchange this frame belongs to", HFILL }},
+        { &hf_ikediag_message,
+          { "Message", "ikediag.message", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Place of the message in its exchange (MM1..MM6, AM1..AM3, QM1..QM3, request, response)", HFILL }},
+        { &hf_ikediag_state,
+          { "State", "ikediag.state", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Where the negotiation stands after this frame", HFILL }},
+        { &hf_ikediag_request_in,
+          { "Request in", "ikediag.request_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The request this message answers (first transmission)", HFILL }},
+        { &hf_ikediag_response_in,
+          { "Response in", "ikediag.response_in", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0,
+            "The response to this request (known once the response has been seen)", HFILL }},
+        { &hf_ikediag_time,
+          { "Time since request", "ikediag.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            "Time between the request's first transmission and this response", HFILL }},
+        { &hf_ikediag_retransmission_of,
+          { "Retransmission of", "ikediag.retransmission_of", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_RETRANS_PREV), 0x0,
+            "This message repeats the one in that frame", HFILL }},
+        { &hf_ikediag_icmp_for,
+          { "ICMP error for", "ikediag.icmp_for", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0,
+            "The IKE message this ICMP error quotes", HFILL }},
+        { &hf_ikediag_undecrypted,
+          { "Encrypted, not decrypted", "ikediag.undecrypted", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The message is encrypted and no decryption key is configured for it", HFILL }},
+        { &hf_ikediag_diagnosed_in,
+          { "Diagnosed in", "ikediag.diagnosed_in", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The frame that carries the diagnosis of this exchange", HFILL }},
+        { &hf_ikediag_outcome,
+          { "IKE SA outcome", "ikediag.outcome", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Outcome of this IKE SA over the whole capture (second pass and GUI only)", HFILL }},
+        { &hf_ikediag_finding,
+          { "Finding", "ikediag.finding", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A diagnosis, as a sentence", HFILL }},
+        { &hf_ikediag_cause,
+          { "Cause", "ikediag.cause", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Cause keyword (see docs/diagnoses.md)", HFILL }},
+        { &hf_ikediag_failure,
+          { "Failure", "ikediag.failure", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "True when an IKE or child SA was not set up because of this", HFILL }},
+        { &hf_ikediag_offered,
+          { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What was offered, in strongSwan configuration notation", HFILL }},
+        { &hf_ikediag_chosen,
+          { "Chosen / accepted", "ikediag.chosen", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What the peer chose, demands or is seen to accept elsewhere in the capture", HFILL }},
+        { &hf_ikediag_mismatch,
+          { "Mismatch", "ikediag.mismatch", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Which part is at odds (encryption, integrity, PRF, DH group, ESN, PFS, traffic selectors, ...)", HFILL }},
+        { &hf_ikediag_hint,
+          { "Hint", "ikediag.hint", FT_STRING, BASE_NONE, NULL, 0x0,
+            "How to fix it, in configuration terms", HFILL }},
+        { &hf_ikediag_evidence,
+          { "Evidence in", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "Other frames this finding rests on", HFILL }},
+    };
+
+    static gint *ett[] = {
+        &ett_ikediag,
+        &ett_ikediag_finding,
+    };
+
+    /* Two expert infos per cause, built from the one cause table. */
+    static ei_register_info ei[2 * IKD_CAUSE_COUNT + 2];
+    int n_ei = 0;
+    for (int i = 0; i < IKD_CAUSE_COUNT; i++) {
+        const ikd_cause_info *ci = ikd_cause_get((ikd_cause)i);
+        ei_register_info fail = { &ei_ikediag_failure[i],
+            { g_strdup_printf("ikediag.expert.%s", ci->expert_name), cause_group(ci->cause),
+              severity_to_ws(ci->severity), ci->title, EXPFILL }};
+        ei_register_info rec = { &ei_ikediag_recovered[i],
+            { g_strdup_printf("ikediag.expert.%s.info", ci->expert_name), cause_group(ci->cause),
+              severity_to_ws(ci->recovered_severity), ci->title, EXPFILL }};
+        memset(&ei_ikediag_failure[i], 0, sizeof ei_ikediag_failure[i]);
+        ei_ikediag_failure[i].ei = EI_INIT_EI;
+        ei_ikediag_failure[i].hf = EI_INIT_HF;
+        ei_ikediag_recovered[i] = ei_ikediag_failure[i];
+        ei[n_ei++] = fail;
+        ei[n_ei++] = rec;
+    }
+    ei_register_info retrans = { &ei_ikediag_retransmission,
+        { "ikediag.expert.retransmission", PI_SEQUENCE, PI_NOTE, "IKE retransmission", EXPFILL }};
+    ei_register_info undecrypted = { &ei_ikediag_undecrypted,
+        { "ikediag.expert.undecrypted", PI_DECRYPTION, PI_CHAT, "Encrypted IKE message not decrypted", EXPFILL }};
+    ei[n_ei++] = retrans;
+    ei[n_ei++] = undecrypted;
+
+    module_t *module;
+    expert_module_t *expert_ikediag;
+
+    proto_ikediag = proto_register_protocol("IKE Diagnostics", "IKEDIAG", "ikediag");
+    proto_register_field_array(proto_ikediag, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_ikediag = expert_register_protocol(proto_ikediag);
+    expert_register_field_array(expert_ikediag, ei, n_ei);
+
+    module = prefs_register_protocol(proto_ikediag, NULL);
+    prefs_register_uint_preference(module, "no_response_retransmits",
+        "Retransmissions before \"no-response\"",
+        "How many unanswered retransmissions of an IKE request make ikediag report no-response "
+        "on the frame of the last one (a request still unanswered at the end of the capture is "
+        "reported on a second pass whatever the count)",
+        10, &pref_no_response_retransmits);
+    prefs_register_bool_preference(module, "weak_crypto",
+        "Report weak cryptography",
+        "Warn about algorithms RFC 8247 / RFC 8221 mark MUST NOT or SHOULD NOT (DES, 3DES, MD5, "
+        "SHA-1, MODP groups 1, 2, 5, 22-24, NULL encryption) on chosen SAs",
+        &pref_weak_crypto);
+    prefs_register_bool_preference(module, "info_tags",
+        "Tag the Info column",
+        "Append [IKE: <cause>] to the Info column of frames that carry a failure or warning",
+        &pref_info_tags);
+
+    ikediag_handle = register_dissector("ikediag", dissect_ikediag, proto_ikediag);
+    register_postdissector(ikediag_handle);
+    register_init_routine(ikediag_init);
+    register_cleanup_routine(ikediag_cleanup);
+    ikediag_tap = register_tap("ikediag");
+    ikd_stats_register();
+}
+
+void
+proto_reg_handoff_ikediag(void)
+{
+    ikd_extract_init();
+}
