@@ -1,0 +1,2 @@
+# shellcheck shell=bash
+ls_start() { die "libreswan not yet"; }

@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# Scenario steps: one per line in STEPS (scenario.env), run in order after both daemons are up.
+#   initiate CHILD        the initiator brings up CHILD (and its IKE SA)
+#   initiate-ike IKE      the initiator brings up only the IKE SA
+#   ping [N]              N pings from the initiator's inner address to the responder's
+#   rekey-child CHILD     the initiator rekeys CHILD
+#   rekey-ike IKE         the initiator rekeys the IKE SA
+#   terminate IKE         the initiator deletes the IKE SA
+#   sleep S
+#   rules NS:IPTABLES-ARGS   add a firewall rule (NS = ini, gw, res) at this point
+#   stop-responder        kill the responder's daemon (peer goes silent)
+
+run_steps() {
+    local line verb args
+    while IFS= read -r line; do
+        line=${line#"${line%%[![:space:]]*}"}
+        [[ -z $line || $line == \#* ]] && continue
+        verb=${line%% *}; args=${line#"$verb"}; args=${args# }
+        log "step: $line"
+        case $verb in
+            initiate)      peer_initiate child "$args" ;;
+            initiate-ike)  peer_initiate ike "$args" ;;
+            rekey-child)   ss_swanctl ini --rekey --child "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
+            rekey-ike)     ss_swanctl ini --rekey --ike "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
+            terminate)     peer_terminate "$args" ;;
+            ping)          ip netns exec $NS_INI ping -n -q -c "${args:-3}" -i 0.3 -W 1 -I $INI_INNER $RES_INNER >> "$2/steps.out" 2>&1 ;;
+            sleep)         sleep "$args" ;;
+            rules)         apply_rules "$args" ;;
+            stop-responder) stop_peer res "$R_DAEMON" ;;
+            *) die "unknown step: $line" ;;
+        esac
+    done <<< "$1"
+}
+
+peer_initiate() {   # child|ike NAME
+    case $I_DAEMON in
+        ss|ss6) ss_swanctl ini --initiate "--$1" "$2" --timeout "${INITIATE_TIMEOUT:-15}" >> "$WORK_STEPS_OUT" 2>&1 ;;
+        ls) ls_whack ini --name "$2" --initiate >> "$WORK_STEPS_OUT" 2>&1 ;;
+    esac
+    return 0
+}
+
+peer_terminate() {
+    case $I_DAEMON in
+        ss|ss6) ss_swanctl ini --terminate --ike "$1" --timeout 5 >> "$WORK_STEPS_OUT" 2>&1 ;;
+        ls) ls_whack ini --name "$1" --terminate >> "$WORK_STEPS_OUT" 2>&1 ;;
+    esac
+    sleep 0.5
+    return 0
+}
