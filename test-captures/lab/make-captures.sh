@@ -123,16 +123,34 @@ publish() {   # name src work dst
         [[ -f $w/$role/pluto.log ]] && ls_review_log "$w/$role/pluto.log" > "$dst/${role/ini/initiator}.log"
     done
     [[ -f $dst/res.log ]] && mv "$dst/res.log" "$dst/responder.log"
+    write_expected "$name" "$src" "$dst"
+    verify_decryption "$dst"
+}
+
+# expected.txt = header (versions, command) + the hand-reviewed lab/scenarios/<name>/expected.txt
+write_expected() {   # name src dst
+    local name=$1 src=$2 dst=$3
     {
         echo "# scenario: $DESC"
         echo "# initiator: $(daemon_version "$I_DAEMON")"
         echo "# responder: $( [[ $R_DAEMON == none ]] && echo "none (no IKE daemon runs on the responder)" || daemon_version "$R_DAEMON")"
-        echo "# made by: sudo test-captures/lab/make-captures.sh $name   (configs: lab/scenarios/$name/)"
-        echo "# capture: $(capinfos -c -M "$dst/capture.pcap" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}') frames, tcpdump on the router's ${CAPTURE_IF:-gw-ini} interface"
+        echo "# made by: sudo test-captures/lab/make-captures.sh $name   (configs: test-captures/lab/scenarios/$name/)"
+        echo "# capture: $(capinfos -c -M "$dst/capture.pcap" 2>/dev/null | awk '/Number of packets/ {print $NF}') frames, tcpdump on the router's ${CAPTURE_IF:-gw-ini} interface (filter: udp port 500/4500, esp, icmp, non-first IP fragments)"
         [[ -f $src/expected.txt ]] && cat "$src/expected.txt" || echo "# NOT YET REVIEWED"
     } > "$dst/expected.txt"
-    verify_decryption "$dst"
 }
+
+if [[ ${1:-} == --expected-only ]]; then
+    # re-writes test-captures/<name>/expected.txt from the reviewed file without capturing again
+    shift
+    mapfile -t ALL < <(list_scenarios)
+    (($#)) && ALL=("$@")
+    for s in "${ALL[@]}"; do
+        [[ -f $OUT/$s/capture.pcap ]] || continue
+        ( DESC= I_DAEMON= R_DAEMON= CAPTURE_IF=; . "$LAB/scenarios/$s/scenario.env"; write_expected "$s" "$LAB/scenarios/$s" "$OUT/$s" )
+    done
+    exit 0
+fi
 
 mapfile -t ALL < <(list_scenarios)
 (($#)) && ALL=("$@")
