@@ -479,7 +479,9 @@ ikd_transform_weakness(guint8 proto, guint8 tf_type, guint16 id, guint16 key_len
     case IKD_TF_ENCR:
         switch (id) {
         case 1: case 2: case 9: return "DES is MUST NOT (RFC 8247, RFC 8221)";
-        case 3: return "3DES has a 64-bit block (Sweet32); SHOULD NOT for ESP (RFC 8221)";
+        case 3:
+            return proto == IKD_PROTO_IKE ? "3DES has a 64-bit block (Sweet32); RFC 8247 keeps it only as MAY"
+                                          : "3DES has a 64-bit block (Sweet32) and is SHOULD NOT (RFC 8221)";
         case 4: case 5: case 7: case 8: return "a legacy 64-bit block cipher, MUST NOT (RFC 8221)";
         case 6: return "CAST is not recommended (RFC 8247)";
         case 11:
@@ -496,7 +498,7 @@ ikd_transform_weakness(guint8 proto, guint8 tf_type, guint16 id, guint16 key_len
     case IKD_TF_INTEG:
         switch (id) {
         case 1: case 6: return "HMAC-MD5 is MUST NOT (RFC 8247, RFC 8221)";
-        case 2: case 7: return "HMAC-SHA1 is being phased out (RFC 8247, RFC 8221: MUST-)";
+        case 2: case 7: return "HMAC-SHA1 is being phased out (RFC 8247, RFC 8221: MUST-, to be downgraded)";
         case 3: case 4: return "DES-MAC/KPDK-MD5 are MUST NOT (RFC 8247)";
         default: return NULL;
         }

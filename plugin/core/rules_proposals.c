@@ -213,45 +213,50 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     if (mismatch->len)
         ikd_finding_set(&f->mismatch, "%s", mismatch->str);
 
-    ikd_finding_message(f, "%s %s refused all %u %s proposal%s (%s)%s: no proposal chosen%s%s%s%s%s",
-                        c->ex && c->ex->from_initiator ? "Responder" : "Peer",
-                        ikd_peer_str(refuser, abuf, sizeof abuf), n, proto_word(protocol),
-                        n == 1 ? "" : "s", offered, where,
-                        known ? "; in frame " : "",
-                        known ? "" : "",
-                        known ? "" : "", "", "");
-    if (known) {
-        char *k = ikd_proposals_to_config(known->prop, MIN(known->n_prop, 3), known->tf);
-        char *msg = g_strdup_printf("%s; in frame %u the same peer %s %s%s%s", f->message,
-                                    known->frame, how, k,
-                                    mismatch->len ? ", so the " : "",
-                                    mismatch->len ? mismatch->str : "");
-        if (mismatch->len) {
-            char *m2 = g_strdup_printf("%s differ%s (it wants %s)", msg,
-                                       strchr(mismatch->str, ',') ? "" : "s", wanted->str);
-            g_free(msg);
-            msg = m2;
-        }
-        g_free(f->message);
-        f->message = msg;
-        g_free(k);
-    } else {
-        char *msg = g_strdup_printf("%s; the peer's own configuration is not visible in this "
-                                    "capture", f->message);
-        g_free(f->message);
-        f->message = msg;
-    }
-
-    if (protocol == IKD_PROTO_IKE)
-        ikd_finding_set(&f->hint, "make both peers share one IKE proposal: e.g. %s ike=%s on the "
-                        "initiator (swanctl.conf: proposals = %s; libreswan: ike=; Cisco: crypto ikev2 proposal)",
-                        known ? "use the responder's" : "align",
-                        known ? f->chosen : offered, known ? f->chosen : offered);
+    GString *msg = g_string_new(NULL);
+    const char *who = c->ex && c->ex->from_initiator ? "Responder" : "Peer";
+    const char *pw = proto_word(protocol);
+    if (!offer)
+        g_string_append_printf(msg, "%s %s refused the %s proposals of a request that is not in the capture%s: "
+                               "no proposal chosen", who, ikd_peer_str(refuser, abuf, sizeof abuf), pw, where);
+    else if (n == 1)
+        g_string_append_printf(msg, "%s %s refused the only %s proposal offered in frame %u (%s)%s: "
+                               "no proposal chosen", who, ikd_peer_str(refuser, abuf, sizeof abuf), pw,
+                               offer->frame, offered, where);
     else
-        ikd_finding_set(&f->hint, "make both peers share one %s proposal: e.g. esp=%s "
-                        "(swanctl.conf children.<name>.esp_proposals; libreswan: esp= / phase2alg=; "
-                        "Cisco: crypto ipsec transform-set / ikev2 ipsec-proposal)",
-                        proto_word(protocol), known ? f->chosen : offered);
+        g_string_append_printf(msg, "%s %s refused all %u %s proposals offered in frame %u (%s)%s: "
+                               "no proposal chosen", who, ikd_peer_str(refuser, abuf, sizeof abuf), n, pw,
+                               offer->frame, offered, where);
+    if (known) {
+        g_string_append_printf(msg, "; in frame %u the same peer %s %s", known->frame, how, f->chosen);
+        if (mismatch->len)
+            g_string_append_printf(msg, ", so the %s differ%s (it wants %s)", mismatch->str,
+                                   strchr(mismatch->str, ',') ? "" : "s", wanted->str);
+    } else {
+        g_string_append(msg, "; the peer's own proposals are not in this capture, so which transform "
+                        "differs cannot be told from the wire (its log names it, e.g. strongSwan's "
+                        "\"no acceptable ENCRYPTION_ALGORITHM found\")");
+    }
+    g_free(f->message);
+    f->message = g_string_free(msg, FALSE);
+
+    if (known && protocol == IKD_PROTO_IKE)
+        ikd_finding_set(&f->hint, "use a proposal the responder accepts on the initiator, e.g. ike=%s "
+                        "(swanctl.conf: proposals = %s; libreswan: ike=%s; Cisco: crypto ikev2 proposal)",
+                        f->chosen, f->chosen, f->chosen);
+    else if (protocol == IKD_PROTO_IKE)
+        ikd_finding_set(&f->hint, "give both peers one common IKE proposal: add %s to the responder's "
+                        "proposals (strongSwan ike= / swanctl.conf proposals; libreswan ike=; Cisco crypto "
+                        "ikev2 proposal / crypto isakmp policy) or change the initiator's to one the responder has",
+                        offered);
+    else if (known)
+        ikd_finding_set(&f->hint, "use an %s proposal the responder accepts, e.g. esp=%s (swanctl.conf "
+                        "children.<name>.esp_proposals; libreswan esp= / phase2alg=; Cisco crypto ipsec "
+                        "transform-set / ikev2 ipsec-proposal)", pw, f->chosen);
+    else
+        ikd_finding_set(&f->hint, "give both peers one common %s proposal: add %s to the responder's "
+                        "esp proposals (swanctl.conf children.<name>.esp_proposals; libreswan esp= / "
+                        "phase2alg=; Cisco crypto ipsec transform-set / ikev2 ipsec-proposal)", pw, offered);
     g_free(offered);
     g_string_free(mismatch, TRUE);
     g_string_free(wanted, TRUE);

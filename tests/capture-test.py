@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Capture tests: run real tshark with the build-tree plugin over a capture
+and compare ikediag's findings (and, where a golden file exists, its
+tracking fields) with hand-reviewed expectations.
+
+  capture-test.py --plugin-dir DIR --tshark-wrapper tests/lib/tshark-nobody.sh \
+      --scenario test-captures/<name>            # expected.txt [+ tracking.txt]
+  capture-test.py ... --capture FILE --keys DIR --tracking GOLDEN [--no-failures]
+
+expected.txt (see test-captures/README.md):
+  frame=<N> cause=<keyword> failure=<0|1> [field~substring ...] [pass=2] [xfail]
+Every finding ikediag reports must be listed; every listed finding must be
+reported on that frame.  'pass=2' marks a finding that needs the whole
+capture (tshark -2, the GUI); 'xfail' one whose rule is not written yet.
+
+The tracking golden is the output of the TRACK_FIELDS below with -2, one
+line per frame, reviewed by hand.  One pass must give the same values except
+for the fields that look forward (response_in, diagnosed_in, outcome).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+FINDING_FIELDS = ["ikediag.cause", "ikediag.failure", "ikediag.offered", "ikediag.chosen",
+                  "ikediag.mismatch", "ikediag.hint"]
+TRACK_FIELDS = ["ikediag.sa", "ikediag.exchange", "ikediag.message", "ikediag.state",
+                "ikediag.request_in", "ikediag.response_in", "ikediag.retransmission_of",
+                "ikediag.icmp_for"]
+FORWARD_LOOKING = {"ikediag.response_in"}
+SEP = "\x1f"
+
+
+def run_tshark(args, capture, keys, fields, two_pass):
+    cmd = [args.tshark_wrapper, args.plugin_dir, keys or "-", "-r", capture, "-T", "fields",
+           "-E", "occurrence=a", "-E", "aggregator=" + SEP, "-E", "separator=\t",
+           "-e", "frame.number"]
+    for f in fields:
+        cmd += ["-e", f]
+    if two_pass:
+        cmd.insert(3, "-2")
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if res.returncode != 0:
+        sys.stderr.write(res.stderr)
+        raise SystemExit("tshark failed (exit %d): %s" % (res.returncode, " ".join(cmd)))
+    if "ikediag" not in res.stderr and res.stderr.strip():
+        # tshark warnings (e.g. about keys) are worth seeing
+        sys.stderr.write(res.stderr)
+    rows = {}
+    for line in res.stdout.splitlines():
+        cols = line.split("\t")
+        cols += [""] * (len(fields) + 1 - len(cols))
+        rows[int(cols[0])] = [c.split(SEP) if c else [] for c in cols[1:]]
+    return rows
+
+
+def findings_of(rows):
+    """frame -> list of dicts {cause, failure, offered, ...}"""
+    out = {}
+    for frame, cols in rows.items():
+        causes = cols[0]
+        for i, cause in enumerate(causes):
+            f = {"cause": cause}
+            for j, name in enumerate(FINDING_FIELDS[1:], start=1):
+                vals = cols[j]
+                # failure is present for every finding; the optional strings
+                # are not, so they cannot be paired by index: keep them all.
+                if name == "ikediag.failure":
+                    f["failure"] = "1" if i < len(vals) and vals[i] in ("1", "True", "true") else "0"
+                else:
+                    f[name.split(".")[1]] = SEP.join(vals)
+            out.setdefault(frame, []).append(f)
+    return out
+
+
+def parse_expected(path):
+    exp = []
+    with open(path) as fh:
+        for lineno, raw in enumerate(fh, 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            e = {"line": lineno, "checks": [], "xfail": False, "pass2": False}
+            for tok in line.split():
+                if tok == "xfail":
+                    e["xfail"] = True
+                elif tok == "pass=2":
+                    e["pass2"] = True
+                elif "~" in tok and "=" not in tok.split("~", 1)[0]:
+                    k, v = tok.split("~", 1)
+                    e["checks"].append((k, v))
+                elif "=" in tok:
+                    k, v = tok.split("=", 1)
+                    if k == "frame":
+                        e["frame"] = int(v)
+                    elif k == "cause":
+                        e["cause"] = v
+                    elif k == "failure":
+                        e["failure"] = v
+                    else:
+                        raise SystemExit("%s:%d: unknown key %s" % (path, lineno, k))
+                else:
+                    raise SystemExit("%s:%d: cannot parse %r" % (path, lineno, tok))
+            if "frame" not in e or "cause" not in e:
+                raise SystemExit("%s:%d: needs frame= and cause=" % (path, lineno))
+            exp.append(e)
+    return exp
+
+
+def matches(e, f):
+    if f["cause"] != e["cause"]:
+        return False
+    if "failure" in e and f["failure"] != e["failure"]:
+        return False
+    for k, v in e["checks"]:
+        if v not in f.get(k, ""):
+            return False
+    return True
+
+
+def check_findings(name, expected, found, two_pass, report):
+    ok = True
+    used = set()
+    for e in expected:
+        if e["pass2"] and not two_pass:
+            continue
+        cands = found.get(e["frame"], [])
+        hit = None
+        for idx, f in enumerate(cands):
+            if (e["frame"], idx) not in used and matches(e, f):
+                hit = idx
+                break
+        label = "%s frame %d %s" % (name, e["frame"], e["cause"])
+        if hit is None:
+            if e["xfail"]:
+                report.append("XFAIL %s (rule not written yet)" % label)
+            else:
+                report.append("FAIL  %s: expected (line %d), found %s" %
+                              (label, e["line"], cands or "nothing"))
+                ok = False
+        else:
+            used.add((e["frame"], hit))
+            if e["xfail"]:
+                report.append("XPASS %s: remove the xfail mark (line %d)" % (label, e["line"]))
+                ok = False
+            else:
+                report.append("ok    %s" % label)
+    for frame, cands in sorted(found.items()):
+        for idx, f in enumerate(cands):
+            if (frame, idx) in used:
+                continue
+            # a finding only expected with -2 may legitimately be there
+            report.append("FAIL  %s frame %d: unexpected finding %s (failure=%s)" %
+                          (name, frame, f["cause"], f["failure"]))
+            ok = False
+    return ok
+
+
+def check_tracking(golden_path, rows_1, rows_2, report):
+    ok = True
+    with open(golden_path) as fh:
+        golden = [l.rstrip("\n") for l in fh if l.strip() and not l.startswith("#")]
+    got = []
+    for frame in sorted(rows_2):
+        got.append("\t".join([str(frame)] + [",".join(v) for v in rows_2[frame]]))
+    if golden != got:
+        ok = False
+        report.append("FAIL  tracking differs from %s (-2):" % golden_path)
+        for g, n in zip(golden + [""] * max(0, len(got) - len(golden)),
+                        got + [""] * max(0, len(golden) - len(got))):
+            if g != n:
+                report.append("      want: %s\n      got:  %s" % (g, n))
+    # One pass: equal but for the forward-looking fields.
+    for frame in sorted(rows_2):
+        r1 = rows_1.get(frame)
+        for i, fname in enumerate(TRACK_FIELDS):
+            if fname in FORWARD_LOOKING:
+                continue
+            v1 = r1[i] if r1 else []
+            if v1 != rows_2[frame][i]:
+                ok = False
+                report.append("FAIL  frame %d %s: one pass %s, two passes %s" %
+                              (frame, fname, v1, rows_2[frame][i]))
+    if ok:
+        report.append("ok    tracking fields (%d frames) match %s, one pass and -2" %
+                      (len(rows_2), os.path.basename(golden_path)))
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plugin-dir", required=True)
+    ap.add_argument("--tshark-wrapper", required=True)
+    ap.add_argument("--scenario")
+    ap.add_argument("--capture")
+    ap.add_argument("--keys")
+    ap.add_argument("--tracking")
+    ap.add_argument("--expected")
+    ap.add_argument("--no-failures", action="store_true",
+                    help="assert that no frame carries ikediag.failure == 1")
+    ap.add_argument("--skip-if-missing", action="store_true")
+    args = ap.parse_args()
+
+    expected = None
+    if args.scenario:
+        d = args.scenario
+        caps = [f for f in sorted(os.listdir(d)) if f.startswith("capture.")]
+        if not caps:
+            raise SystemExit("no capture.* in " + d)
+        capture = os.path.join(d, caps[0])
+        keys = d
+        expected = parse_expected(os.path.join(d, "expected.txt"))
+        tracking = os.path.join(d, "tracking.txt")
+        if not os.path.exists(tracking):
+            tracking = None
+        name = os.path.basename(os.path.normpath(d))
+    else:
+        capture, keys, tracking = args.capture, args.keys, args.tracking
+        name = os.path.basename(capture)
+        if args.expected:
+            expected = parse_expected(args.expected)
+        if args.skip_if_missing and not os.path.exists(capture):
+            print("SKIP: %s is absent (../shared is not beside this clone)" % capture)
+            return 77
+
+    report = []
+    ok = True
+    rows1 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, False)
+    rows2 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, True)
+    n = len(FINDING_FIELDS)
+    find1 = findings_of({k: v[:n] for k, v in rows1.items()})
+    find2 = findings_of({k: v[:n] for k, v in rows2.items()})
+    if expected is not None:
+        ok &= check_findings(name + " (one pass)", expected, find1, False, report)
+        ok &= check_findings(name + " (-2)", expected, find2, True, report)
+    if args.no_failures:
+        for frame, fs in sorted(find2.items()):
+            for f in fs:
+                if f["failure"] == "1":
+                    report.append("FAIL  %s frame %d: false alarm %s" % (name, frame, f["cause"]))
+                    ok = False
+        if ok:
+            report.append("ok    %s: no ikediag.failure on any frame" % name)
+    if tracking:
+        ok &= check_tracking(tracking, {k: v[n:] for k, v in rows1.items()},
+                             {k: v[n:] for k, v in rows2.items()}, report)
+    print("\n".join(report))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
