@@ -97,11 +97,15 @@ def main():
         rows.append('%s,%s,%s,%s,"%s",%s,%s,"%s"' % (
             spi_i, spi_r, k['Sk_ei'].hex(), k['Sk_er'].hex(), enc,
             '' if aead else k.get('Sk_ai', b'').hex(), '' if aead else k.get('Sk_ar', b'').hex(), integ))
-    rows1 = []
+    # Wireshark keys IKEv1 by initiator cookie only and uses the LAST matching row: keep one key per
+    # cookie, the first found (the initiator's log comes first), e.g. after a PSK mismatch the two
+    # peers derive different keys and only the initiator's messages can be decrypted.
+    rows1, seen = [], set()
     fill = iter(v1_cookies)
     for cky, ka in v1:
         c = cky[:8].hex() if cky else next(fill, None)
-        if c:
+        if c and c not in seen:
+            seen.add(c)
             rows1.append('%s,%s' % (c, ka.hex()))
     for name, r in (('ikev2_decryption_table', rows), ('ikev1_decryption_table', rows1)):
         if r:

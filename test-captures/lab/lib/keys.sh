@@ -16,7 +16,7 @@ write_key_tables() {   # workdir dst
 verify_decryption() {   # dst
     local dst=$1 conf=$1 total ok
     total=$(tshark -r "$dst/capture.pcap" -Y 'isakmp.enc.data || (isakmp.version == 0x10 && isakmp.flags & 1)' 2>/dev/null | wc -l)
-    ok=$(WIRESHARK_CONFIG_DIR=$conf tshark -r "$dst/capture.pcap" -Y 'isakmp.enc.decrypted || (isakmp.version == 0x10 && isakmp.flags & 1 && isakmp.hash)' 2>/dev/null | wc -l)
+    ok=$(WIRESHARK_CONFIG_DIR=$conf tshark -r "$dst/capture.pcap" -Y '(isakmp.enc.decrypted && !_ws.malformed) || (isakmp.version == 0x10 && isakmp.flags & 1 && isakmp.typepayload && !_ws.malformed)' 2>/dev/null | wc -l)
     log "$(basename "$dst"): $ok of $total encrypted IKE messages decrypt"
     echo "$(basename "$dst") $ok/$total" >> "$WORK/decrypt-summary"
 }
