@@ -233,6 +233,21 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
             g_string_append_printf(msg, ", so the %s differ%s (it wants %s)", mismatch->str,
                                    strchr(mismatch->str, ',') ? "" : "s", wanted->str);
     } else {
+        guint16 pfs_group = 0;
+        if (offer && protocol != IKD_PROTO_IKE) {
+            for (guint i = 0; i < offer->n_tf && !pfs_group; i++) {
+                if (offer->tf[i].type == IKD_TF_DH && offer->tf[i].id)
+                    pfs_group = offer->tf[i].id;
+            }
+        }
+        if (pfs_group) {
+            /* A responder without PFS refuses such an offer with the very same
+             * notify, so say so rather than guess. */
+            const char *g = ikd_group_keyword(pfs_group);
+            g_string_append_printf(msg, "; the offer asks for PFS with %s, and a responder configured "
+                                   "without PFS (or with another group) refuses it the same way", g ? g : "a DH group");
+            ikd_finding_set(&f->mismatch, "unknown (PFS or algorithms)");
+        }
         g_string_append(msg, "; the peer's own proposals are not in this capture, so which transform "
                         "differs cannot be told from the wire (its log names it, e.g. strongSwan's "
                         "\"no acceptable ENCRYPTION_ALGORITHM found\")");

@@ -10,20 +10,56 @@
 #include "rules.h"
 #include "names.h"
 
+/* The prefix length if start..end is one CIDR block, else -1. */
+static int
+prefix_len(const ikd_addr *start, const ikd_addr *end)
+{
+    int bytes = start->family == 6 ? 16 : 4, len = 0, i = 0;
+
+    for (; i < bytes && start->bytes[i] == end->bytes[i]; i++)
+        len += 8;
+    if (i < bytes) {
+        guint8 diff = start->bytes[i] ^ end->bytes[i];
+        int host_bits = 0;
+        while (diff) {
+            host_bits++;
+            diff >>= 1;
+        }
+        guint8 mask = (guint8)(0xff >> (8 - host_bits));
+        if ((start->bytes[i] & mask) != 0 || (end->bytes[i] & mask) != mask)
+            return -1;
+        len += 8 - host_bits;
+        for (i++; i < bytes; i++) {
+            if (start->bytes[i] != 0 || end->bytes[i] != 0xff)
+                return -1;
+        }
+    }
+    return len;
+}
+
+/* strongSwan's notation: 192.0.2.0/24, 10.1.0.5/32[tcp/443], a..b */
 static void
 append_ts(GString *s, const ikd_ts *ts)
 {
     char a[64], b[64];
+    int plen = prefix_len(&ts->start, &ts->end);
+
     ikd_addr_to_str(&ts->start, a, sizeof a);
     ikd_addr_to_str(&ts->end, b, sizeof b);
     if (s->len)
         g_string_append(s, " ");
-    if (ikd_addr_equal(&ts->start, &ts->end))
-        g_string_append(s, a);
+    if (plen >= 0)
+        g_string_append_printf(s, "%s/%d", a, plen);
     else
         g_string_append_printf(s, "%s..%s", a, b);
     if (ts->ip_proto || ts->start_port != 0 || ts->end_port != 65535) {
-        g_string_append_printf(s, "[%u", ts->ip_proto);
+        const char *pn = ts->ip_proto == 6 ? "tcp" : ts->ip_proto == 17 ? "udp" :
+                         ts->ip_proto == 1 ? "icmp" : NULL;
+        g_string_append_c(s, '[');
+        if (pn)
+            g_string_append(s, pn);
+        else
+            g_string_append_printf(s, "%u", ts->ip_proto);
         if (ts->start_port == ts->end_port)
             g_string_append_printf(s, "/%u", ts->start_port);
         else if (!(ts->start_port == 0 && ts->end_port == 65535))
@@ -32,14 +68,15 @@ append_ts(GString *s, const ikd_ts *ts)
     }
 }
 
-/* "TSi 198.51.100.0..198.51.100.255 TSr 203.0.113.0..203.0.113.255" */
+/* "198.51.100.0/24 === 203.0.113.0/24", as strongSwan logs a CHILD_SA's
+ * selectors (TSi === TSr). */
 static char *
 ts_text(const ikd_digest *d)
 {
     GString *i = g_string_new(NULL), *r = g_string_new(NULL);
     for (guint k = 0; k < d->n_ts; k++)
         append_ts(d->ts[k].initiator_side ? i : r, &d->ts[k]);
-    char *s = g_strdup_printf("TSi %s, TSr %s", i->len ? i->str : "(none)", r->len ? r->str : "(none)");
+    char *s = g_strdup_printf("%s === %s", i->len ? i->str : "(none)", r->len ? r->str : "(none)");
     g_string_free(i, TRUE);
     g_string_free(r, TRUE);
     return s;
