@@ -469,7 +469,46 @@ fill_slot(ikd_tracker *t, ikd_slot *s, const ikd_msg *m, ikd_digest **digest_out
 static gboolean
 slot_matches(const ikd_slot *s, const ikd_msg *m)
 {
-    return s->frame && s->hash == m->content_hash;
+    if (!s->frame)
+        return FALSE;
+    if (s->hash == m->content_hash)
+        return TRUE;
+    for (guint i = 0; i < s->n_frag; i++) {
+        if (s->frag_hash[i] == m->content_hash)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* A later fragment of the message in slot s (RFC 7383): not a new message.
+ * Returns the frame it repeats when it is a retransmitted fragment. */
+static guint32
+add_fragment(ikd_tracker *t, ikd_slot *s, const ikd_msg *m, ikd_digest **digest_out)
+{
+    for (guint i = 0; i < s->n_frag; i++) {
+        if (s->frag_hash[i] == m->content_hash) {
+            s->last_frame = m->frame;
+            *digest_out = s->msg;
+            return s->frag_frame[i];
+        }
+    }
+    if (s->n_frag < IKD_MAX_FRAGMENTS) {
+        s->frag_hash[s->n_frag] = m->content_hash;
+        s->frag_frame[s->n_frag] = m->frame;
+        s->n_frag++;
+    }
+    s->last_frame = m->frame;
+    /* The fragment that completed the reassembly carries the payloads. */
+    if (m->n_prop || m->n_notify || m->n_ts || m->n_id || m->decrypted || m->has_auth)
+        s->msg = make_digest(t, m);
+    *digest_out = s->msg;
+    return 0;
+}
+
+static gboolean
+is_later_fragment(const ikd_msg *m)
+{
+    return m->frag_total > 1 && m->frag_number > 1;
 }
 
 /* IKEv2: every exchange is one request and one response (RFC 7296 1.2). */
@@ -482,17 +521,28 @@ place_v2(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, ikd_frame_info *fi, ikd_d
     ikd_exchange *ex = lookup_exchange(t, sa, m->msgid, requester_init);
 
     if (!is_response) {
+        fi->role = IKD_ROLE_REQUEST;
+        if (ex && ex->request.frame && is_later_fragment(m) && !slot_matches(&ex->request, m)) {
+            fi->retransmission_of = add_fragment(t, &ex->request, m, d);
+            return ex;
+        }
         /* A request with new content under a known message ID is a new
          * attempt (IKE_SA_INIT after INVALID_KE_PAYLOAD or COOKIE). */
         if (!ex || (ex->request.frame && !slot_matches(&ex->request, m)))
             ex = new_exchange(t, sa, m, requester_init, TRUE);
-        fi->role = IKD_ROLE_REQUEST;
-        fi->retransmission_of = fill_slot(t, &ex->request, m, d);
+        if (slot_matches(&ex->request, m) && ex->request.hash != m->content_hash)
+            fi->retransmission_of = add_fragment(t, &ex->request, m, d);
+        else
+            fi->retransmission_of = fill_slot(t, &ex->request, m, d);
     } else {
         if (!ex)
             ex = new_exchange(t, sa, m, requester_init, TRUE);
         fi->role = IKD_ROLE_RESPONSE;
-        fi->retransmission_of = fill_slot(t, &ex->response, m, d);
+        if (ex->response.frame && (is_later_fragment(m) || slot_matches(&ex->response, m)) &&
+            ex->response.hash != m->content_hash)
+            fi->retransmission_of = add_fragment(t, &ex->response, m, d);
+        else
+            fi->retransmission_of = fill_slot(t, &ex->response, m, d);
     }
     return ex;
 }

@@ -68,13 +68,22 @@ typedef enum {
     IKD_ROLE_ICMP
 } ikd_role;
 
-/* One transmission slot of an exchange (the request, the response, ...). */
+#define IKD_MAX_FRAGMENTS 8
+
+/* One transmission slot of an exchange (the request, the response, ...).
+ * An IKEv2 message sent in fragments (RFC 7383) fills one slot: the first
+ * fragment's frame and hash, the others' kept to recognise their
+ * retransmissions; the digest comes from the fragment that completed the
+ * reassembly, where Wireshark shows the payloads. */
 typedef struct ikd_slot {
     guint32  frame;                 /* first transmission, 0 = not seen */
     guint32  last_frame;
     guint32  n_sent;                /* 1 + retransmissions */
     guint64  hash;
     ikd_digest *msg;
+    guint8   n_frag;                /* further fragments seen */
+    guint32  frag_frame[IKD_MAX_FRAGMENTS];
+    guint64  frag_hash[IKD_MAX_FRAGMENTS];
 } ikd_slot;
 
 struct ikd_exchange {

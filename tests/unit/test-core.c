@@ -494,6 +494,40 @@ test_icmp_link(void)
     ikd_tracker_free(t);
 }
 
+/* IKEv2 fragments (RFC 7383) of one message fill one slot; their
+ * retransmissions are recognised. */
+static void
+test_v2_fragments(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi;
+
+    ike(&m, 1, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 10);
+    m.frag_number = 1; m.frag_total = 2; m.encrypted = 1;
+    fi = ikd_tracker_add(t, &m);
+    ikd_exchange *ex = fi->exchange;
+    ike(&m, 2, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 11);
+    m.frag_number = 2; m.frag_total = 2; m.encrypted = 1; m.decrypted = 1; m.has_auth = 1;
+    fi = ikd_tracker_add(t, &m);
+    g_assert_true(fi->exchange == ex);
+    g_assert_cmpuint(fi->retransmission_of, ==, 0);
+    g_assert_true(ex->request.msg->has_auth);       /* digest of the reassembling fragment */
+    /* both fragments again */
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 10);
+    m.frag_number = 1; m.frag_total = 2;
+    g_assert_cmpuint(ikd_tracker_add(t, &m)->retransmission_of, ==, 1);
+    ike(&m, 4, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 11);
+    m.frag_number = 2; m.frag_total = 2;
+    g_assert_cmpuint(ikd_tracker_add(t, &m)->retransmission_of, ==, 2);
+    ike(&m, 5, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 20);
+    fi = ikd_tracker_add(t, &m);
+    g_assert_cmpuint(fi->exchange->request.frame, ==, 1);
+    g_assert_cmpuint(ikd_tracker_sa_count(t), ==, 1);
+    g_assert_cmpuint(fi->sa->n_exchanges, ==, 1);
+    ikd_tracker_free(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -509,5 +543,6 @@ main(int argc, char **argv)
     g_test_add_func("/tracker/v1-main-mode-states", test_v1_main_mode_states);
     g_test_add_func("/rules/no-response", test_no_response);
     g_test_add_func("/tracker/icmp-link", test_icmp_link);
+    g_test_add_func("/tracker/v2-fragments", test_v2_fragments);
     return g_test_run();
 }
