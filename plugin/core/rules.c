@@ -33,6 +33,9 @@ ikd_rules_message(ikd_rule_ctx *c)
     ikd_rules_auth(c);
     ikd_rules_nat(c);
     ikd_rules_hygiene(c);
+    /* last: only where no rule could read the answer */
+    if (!c->fi->findings)
+        ikd_rules_encrypted(c);
 }
 
 void
