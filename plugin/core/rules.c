@@ -30,7 +30,8 @@ ikd_rules_message(ikd_rule_ctx *c)
     ikd_rules_reachability(c);
     ikd_rules_proposals(c);
     ikd_rules_selectors(c);
-    ikd_rules_auth(c);
+    if (!ikd_rules_aggressive_refused(c))
+        ikd_rules_auth(c);
     ikd_rules_nat(c);
     ikd_rules_hygiene(c);
     /* last: only where no rule could read the answer */

@@ -31,6 +31,40 @@ weaknesses(const ikd_digest *d, const ikd_proposal *p)
     return g_string_free(s, FALSE);
 }
 
+/* A responder that refuses Aggressive Mode with PSK by policy answers the
+ * first message with AUTHENTICATION_FAILED (strongSwan: "Aggressive Mode PSK
+ * disabled for security reasons").  No HASH has been exchanged by then, so
+ * this cannot be a wrong key: it is the policy.  Returns TRUE when it
+ * reported that, so the authentication rules stay quiet. */
+gboolean
+ikd_rules_aggressive_refused(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    char abuf[64];
+
+    if (m->version != 1 || m->exch_type != IKD_X1_INFORMATIONAL || c->fi->retransmission_of ||
+        c->sa->mode != IKD_X1_AGGRESSIVE || !ikd_msg_notify(m, IKD_N_AUTHENTICATION_FAILED))
+        return FALSE;
+    const ikd_exchange *am = c->sa->phase1_current;
+    if (!am || am->response.frame || !am->request.msg || !am->request.msg->n_prop)
+        return FALSE;
+    guint16 method = am->request.msg->prop[0].auth_method;
+    if (method != 1 && method != 65001 && method != 65002)
+        return FALSE;
+    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, TRUE);
+    ikd_finding_evidence(f, am->request.frame);
+    ikd_finding_set(&f->offered, "Aggressive Mode, pre-shared key");
+    ikd_finding_set(&f->mismatch, "exchange mode / authentication policy");
+    ikd_finding_message(f, "%s answered the Aggressive Mode offer of frame %u with AUTHENTICATION_FAILED before any "
+                        "hash was exchanged: it refuses Aggressive Mode with a pre-shared key by policy, not because "
+                        "of a wrong key (Aggressive Mode exposes a PSK hash to offline cracking)",
+                        ikd_peer_str(&m->src, abuf, sizeof abuf), am->request.frame);
+    ikd_finding_set(&f->hint, "use Main Mode (strongSwan aggressive = no; libreswan aggressive=no; Cisco: no crypto "
+                    "isakmp aggressive-mode) or better IKEv2; strongSwan accepts Aggressive Mode PSK as responder only with "
+                    "charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes");
+    return TRUE;
+}
+
 void
 ikd_rules_hygiene(ikd_rule_ctx *c)
 {
