@@ -845,23 +845,31 @@ ikd_tracker_add(ikd_tracker *t, const ikd_msg *m)
 {
     ikd_frame_info *fi;
 
-    if (t->finished)
-        return ikd_tracker_lookup(t, m->frame);
     fi = ikd_tracker_lookup(t, m->frame);
     if (fi)
         return fi;              /* seen already: the first pass ran twice */
+    /* The GUI may draw rows (a later pass) while a file is still being read
+     * or a live capture goes on: new frames reopen the end-of-capture rules
+     * for the SAs they touch. */
+    t->finished = FALSE;
     switch (m->kind) {
     case IKD_MSG_IKE:
         if (m->version < 1 || m->version > 2)
             return NULL;
-        return add_ike(t, m);
+        fi = add_ike(t, m);
+        break;
     case IKD_MSG_ESP:
-        return add_esp(t, m);
+        fi = add_esp(t, m);
+        break;
     case IKD_MSG_ICMP_ERROR:
-        return add_icmp(t, m);
+        fi = add_icmp(t, m);
+        break;
     default:
         return NULL;
     }
+    if (fi && fi->sa)
+        fi->sa->touched = m->frame;
+    return fi;
 }
 
 void
@@ -871,6 +879,9 @@ ikd_tracker_finish(ikd_tracker *t)
         return;
     t->finished = TRUE;
     for (ikd_sa *sa = t->sas; sa; sa = sa->next) {
+        if (sa->finished_at && sa->finished_at == sa->touched)
+            continue;           /* nothing new since the last time */
+        sa->finished_at = sa->touched;
         ikd_rules_finish(t, sa);
         if (sa->outcome == IKD_OUTCOME_INCOMPLETE && !sa->ike_established) {
             /* An answered but unreadable IKE_AUTH / MM5-6 is not "incomplete". */

@@ -124,6 +124,8 @@ struct ikd_sa {
     guint32  n_exchanges, n_retransmissions, n_findings;
     guint32  n_esp_i2r, n_esp_r2i;  /* ESP packets seen between the peers */
     guint32  n_frames;
+    guint32  touched;               /* last frame of any kind assigned to it */
+    guint32  finished_at;           /* 'touched' when the end rules last ran */
     ikd_exchange *exchanges, *last_exchange;
     ikd_exchange *phase1_current;   /* IKEv1: the MM/AM pair in progress */
     ikd_finding **findings;         /* every finding about this SA */

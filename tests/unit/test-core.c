@@ -252,7 +252,10 @@ test_v2_pairing_and_retransmission(void)
     g_assert_cmpuint(fi->exchange->request.frame, ==, 4);
     g_assert_cmpstr(fi->state, ==, "IKE_AUTH answered (encrypted)");
     g_assert_cmpuint(fi->sa->number, ==, 1);
-    g_assert_null(fi->findings);
+    /* no key: a note that says so and names the SPIs for the UAT */
+    g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_ENCRYPTED_OUTCOME);
+    g_assert_false(fi->findings->failure);
+    g_assert_nonnull(strstr(fi->findings->hint, "1122334455667788"));
 
     /* a second IKE SA */
     ike(&m, 6, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 500);
