@@ -12,7 +12,7 @@
 set -u -o pipefail
 
 LAB=$(cd "$(dirname "$0")" && pwd)
-OUT=$(cd "$LAB/.." && pwd)
+OUT=${IKD_OUT:-$(cd "$LAB/.." && pwd)}   # IKD_OUT: write elsewhere (e.g. to compare a fresh run)
 # shellcheck source=lib/setup.sh
 . "$LAB/lib/setup.sh"
 . "$LAB/lib/netns.sh"

@@ -57,8 +57,9 @@ def main():
     if '--v2-spis' in args:
         i = args.index('--v2-spis'); v2_spis = [c for c in args[i + 1].split(',') if c]; del args[i:i + 2]
     outdir, logs = args[0], args[1:]
-    v2, v1 = [], []
+    v1, rows, missing = [], [], 0
     for log in logs:
+        v2 = []
         natd, prop, cur = {}, {}, {}
         for th, text, data in parse(log):
             if text.startswith('natd_chunk') and data:
@@ -72,7 +73,12 @@ def main():
                     cur.setdefault(th, {})[name] = data or b''
             if text.startswith('Sk_pr secret'):
                 k = cur.pop(th)
-                spis = natd.pop(th, None) or natd.get('last')
+                # SPIs: this thread's NAT-D chunk, else the latest unused one (the responder derives
+                # its keys in another thread); an IKE SA rekeyed with CREATE_CHILD_SA has none:
+                # its SPIs come from the capture (--v2-spis, in order)
+                spis = natd.pop(th, None) or natd.pop('last', None)
+                if spis is not None:
+                    natd.pop('last', None)
                 p = prop.get(th) or prop.get('last', [])
                 enc = next((ENCR[x] for x in p if x in ENCR), None)
                 integ = next((INTEG[x] for x in p if x in INTEG), 'NONE [RFC4306]')
@@ -82,21 +88,21 @@ def main():
                 v2.append((spis, k, enc, integ))
             if text.startswith('encryption key Ka'):
                 v1.append((natd.pop(th, None) or natd.get('last'), data))
-    # SPIs not found in the log come from the capture, in order
-    rows = []
-    fill = iter(v2_spis)
-    for spis, k, enc, integ in v2:
-        if spis is None:
-            s = next(fill, None)
-            if s is None:
-                continue
-            spi_i, spi_r = s.split(':')
-        else:
-            spi_i, spi_r = spis[:8].hex(), spis[8:16].hex()
-        aead = integ == 'NONE [RFC4306]'
-        rows.append('%s,%s,%s,%s,"%s",%s,%s,"%s"' % (
-            spi_i, spi_r, k['Sk_ei'].hex(), k['Sk_er'].hex(), enc,
-            '' if aead else k.get('Sk_ai', b'').hex(), '' if aead else k.get('Sk_ar', b'').hex(), integ))
+        # SPIs not found in the log come from the capture, in order
+        fill = iter(v2_spis)
+        for spis, k, enc, integ in v2:
+            if spis is None:
+                s = next(fill, None)
+                if s is None:
+                    missing += 1
+                    continue
+                spi_i, spi_r = s.split(':')
+            else:
+                spi_i, spi_r = spis[:8].hex(), spis[8:16].hex()
+            aead = integ == 'NONE [RFC4306]'
+            rows.append('%s,%s,%s,%s,"%s",%s,%s,"%s"' % (
+                spi_i, spi_r, k['Sk_ei'].hex(), k['Sk_er'].hex(), enc,
+                '' if aead else k.get('Sk_ai', b'').hex(), '' if aead else k.get('Sk_ar', b'').hex(), integ))
     # Wireshark keys IKEv1 by initiator cookie only and uses the LAST matching row: keep one key per
     # cookie, the first found (the initiator's log comes first), e.g. after a PSK mismatch the two
     # peers derive different keys and only the initiator's messages can be decrypted.
@@ -111,6 +117,7 @@ def main():
         if r:
             with open('%s/%s' % (outdir, name), 'w') as f:
                 f.write(''.join(x + '\n' for x in dict.fromkeys(r)))
+    print(missing)
 
 
 main()
