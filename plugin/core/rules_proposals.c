@@ -115,6 +115,11 @@ pinpoint(const ikd_digest *refused, const ikd_digest *known, guint8 protocol,
                 any = TRUE;
             }
         }
+        /* AEAD ciphers (GCM, CCM, ChaCha20-Poly1305) carry no integrity
+         * transform: when one side is AEAD the difference is the cipher,
+         * not a missing integrity algorithm. */
+        if (type == IKD_TF_INTEG && !offer_has_type(refused, protocol, IKD_TF_INTEG))
+            known_has = FALSE;
         if (known_has && !overlap && (type != IKD_TF_ESN || offer_has_type(refused, protocol, type))) {
             if (mismatch->len)
                 g_string_append(mismatch, ", ");

@@ -497,6 +497,46 @@ test_icmp_link(void)
     ikd_tracker_free(t);
 }
 
+/* The peer accepted IKEv1 aes256/sha256/modp2048 in Main Mode (one
+ * transform per alternative, mapped to IKEv2 numbers); an IKEv2 AEAD offer it
+ * refuses differs in the cipher, not in a missing integrity algorithm. */
+static void
+test_pinpoint_v1_vs_v2_aead(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_C, ZERO, 0, 1);
+    prop(&m, IKD_PROTO_IKE)->auth_method = 1;
+    tf(&m, IKD_TF_ENCR, ikd_v1_encr_to_v2(7), 256);
+    tf(&m, IKD_TF_INTEG, ikd_v1_hash_to_integ(4), 0);
+    tf(&m, IKD_TF_PRF, ikd_v1_hash_to_prf(4), 0);
+    tf(&m, IKD_TF_DH, 14, 0);
+    ikd_tracker_add(t, &m);
+    ike(&m, 2, 1, IKD_X1_MAIN, FALSE, FALSE, SPI_C, SPI_B, 0, 2);
+    prop(&m, IKD_PROTO_IKE)->auth_method = 1;
+    tf(&m, IKD_TF_ENCR, 12, 256);
+    tf(&m, IKD_TF_INTEG, 12, 0);
+    tf(&m, IKD_TF_PRF, 5, 0);
+    tf(&m, IKD_TF_DH, 14, 0);
+    ikd_tracker_add(t, &m);
+
+    ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 3);
+    prop(&m, IKD_PROTO_IKE);
+    tf(&m, IKD_TF_ENCR, 20, 256);
+    tf(&m, IKD_TF_PRF, 5, 0);
+    tf(&m, IKD_TF_DH, 14, 0);
+    ikd_tracker_add(t, &m);
+    ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 4);
+    notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+    f = only_finding(ikd_tracker_add(t, &m));
+    g_assert_cmpstr(f->offered, ==, "aes256gcm16-prfsha256-modp2048");
+    g_assert_cmpstr(f->chosen, ==, "aes256-sha256-modp2048");
+    g_assert_cmpstr(f->mismatch, ==, "encryption");
+    ikd_tracker_free(t);
+}
+
 /* IKEv2 fragments (RFC 7383) of one message fill one slot; their
  * retransmissions are recognised. */
 static void
@@ -547,5 +587,6 @@ main(int argc, char **argv)
     g_test_add_func("/rules/no-response", test_no_response);
     g_test_add_func("/tracker/icmp-link", test_icmp_link);
     g_test_add_func("/tracker/v2-fragments", test_v2_fragments);
+    g_test_add_func("/rules/pinpoint-v1-vs-v2-aead", test_pinpoint_v1_vs_v2_aead);
     return g_test_run();
 }
