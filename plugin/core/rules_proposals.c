@@ -257,6 +257,23 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
                         "differs cannot be told from the wire (its log names it, e.g. strongSwan's "
                         "\"no acceptable ENCRYPTION_ALGORITHM found\")");
     }
+    /* Daemons retry with a fresh SPI (libreswan does, ignoring the notify):
+     * say it is the same refusal rather than leave the analyst to compare. */
+    for (ikd_sa *other = ikd_tracker_sas(c->t); other && other != c->sa; other = other->next) {
+        for (guint32 i = 0; i < other->n_findings; i++) {
+            const ikd_finding *g = other->findings[i];
+            if (g->cause == cause && g->offered && g_strcmp0(g->offered, f->offered) == 0 &&
+                ikd_addr_equal(&other->resp_addr, &c->sa->resp_addr)) {
+                g_string_append_printf(msg, "; the same refusal as in frame %u (IKE SA %u)", g->frame, other->number);
+                ikd_finding_evidence(f, g->frame);
+                i = other->n_findings;
+                other = NULL;
+                break;
+            }
+        }
+        if (!other)
+            break;
+    }
     g_free(f->message);
     f->message = g_string_free(msg, FALSE);
 
