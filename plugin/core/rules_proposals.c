@@ -386,9 +386,11 @@ rules_v2(ikd_rule_ctx *c)
                                         "(KE payload, DH group %u: %s); the same peer accepted %s without PFS in frame %u",
                                         ikd_peer_str(responder, abuf, sizeof abuf), rq->frame, rq->ke_group,
                                         offered, k, known->frame);
-                    ikd_finding_set(&f->hint, "configure PFS the same on both peers: add the DH group to the "
-                                    "responder's esp proposal (e.g. esp=%s-%s) or remove it from the initiator's",
-                                    k, ikd_group_keyword(rq->ke_group) ? ikd_group_keyword(rq->ke_group) : "modp2048");
+                    const char *g = ikd_group_keyword(rq->ke_group) ? ikd_group_keyword(rq->ke_group) : "modp2048";
+                    ikd_finding_set(&f->hint, "configure PFS the same on both peers: either add the group to the "
+                                    "responder's ESP proposal (strongSwan esp_proposals = %s-%s, ipsec.conf esp=%s-%s; "
+                                    "libreswan pfs=yes; Cisco set pfs) or drop it from the initiator's (esp=%s)",
+                                    k, g, k, g, k);
                     g_free(offered);
                     g_free(k);
                     return;
