@@ -219,7 +219,7 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
         ikd_finding_set(&f->mismatch, "%s", mismatch->str);
 
     GString *msg = g_string_new(NULL);
-    const char *who = c->ex && c->ex->from_initiator ? "Responder" : "Peer";
+    const char *who = ikd_addr_equal(refuser, &c->sa->resp_addr) ? "Responder" : "Peer";
     const char *pw = proto_word(protocol);
     if (!offer)
         g_string_append_printf(msg, "%s %s refused the %s proposals of a request that is not in the capture%s: "
@@ -439,6 +439,12 @@ rules_v1(ikd_rule_ctx *c)
     if (c->fi->retransmission_of)
         return;
 
+    if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_msg_notify(m, IKD_N_NO_PROPOSAL_CHOSEN)) &&
+        !c->sa->ike_established && ikd_sa_has_cause(c->sa, IKD_CAUSE_IKE_PROPOSAL_MISMATCH)) {
+        /* The same refusal of a retransmitted offer (libreswan re-sends MM1
+         * after NO_PROPOSAL_CHOSEN; each refusal has a new message ID). */
+        return;
+    }
     if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_msg_notify(m, IKD_N_NO_PROPOSAL_CHOSEN))) {
         ikd_exchange *qm = v1_pending_quick(c->sa, &m->src);
         if (!c->sa->ike_established || !qm) {

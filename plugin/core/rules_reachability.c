@@ -38,6 +38,35 @@ icmp_meaning(guint8 v6, guint8 type, guint8 code)
     return "ICMP error";
 }
 
+/* The last frame after 'after' in which the peer of 'ex' (the side that
+ * should answer) sent anything for this SA, or 0: a peer that re-sends its
+ * earlier messages or sends Informationals is alive, it just does not
+ * answer this request. */
+static guint32
+peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after)
+{
+    guint32 last = 0;
+    for (const ikd_exchange *o = sa->exchanges; o; o = o->next_in_sa) {
+        /* the peer answering other exchanges we asked */
+        if (o->from_initiator == ex->from_initiator && o->response.last_frame > after)
+            last = MAX(last, o->response.last_frame);
+        /* the peer asking or informing on its own */
+        if (o->from_initiator != ex->from_initiator && o->request.last_frame > after)
+            last = MAX(last, o->request.last_frame);
+    }
+    return last;
+}
+
+static gboolean
+sa_has_failure(const ikd_sa *sa)
+{
+    for (guint32 i = 0; i < sa->n_findings; i++) {
+        if (sa->findings[i]->failure)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static void
 report_no_response(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
 {
@@ -49,14 +78,23 @@ report_no_response(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, 
     const char *why;
     ikd_finding *f;
 
-    if (ikd_sa_has_cause(sa, IKD_CAUSE_NO_RESPONSE) || ikd_sa_has_cause(sa, IKD_CAUSE_PSK_MISMATCH) ||
-        ikd_sa_has_cause(sa, IKD_CAUSE_UDP_4500_BLOCKED) || ikd_sa_has_cause(sa, IKD_CAUSE_IP_FRAGMENTATION))
+    /* One diagnosis per SA: once a failure is explained (a refusal the
+     * initiator ignores and retries, a PSK mismatch, a blocked port), its
+     * retransmissions are a consequence, not another cause. */
+    if (ikd_sa_has_cause(sa, IKD_CAUSE_NO_RESPONSE) || sa_has_failure(sa))
         return;
     f = ikd_report(t, sa, ex, frame, cause, TRUE);
     ikd_finding_evidence(f, s->frame);
     why = NULL;
-    if (ex->request.msg && ex->request.msg->content_len > 1400)
+    guint32 heard = peer_heard_after(sa, ex, s->frame);
+    if (heard) {
+        ikd_finding_evidence(f, heard);
+        why = "the peer is alive (it kept sending other messages of this SA, e.g. re-sending its previous "
+              "answer) but cannot process this one, which usually means it cannot decrypt or verify it: "
+              "different keys (pre-shared key) or a malformed message";
+    } else if (ex->request.msg && ex->request.msg->content_len > 1400) {
         why = "the message is large; if IP fragments are dropped on the path, use IKEv2 fragmentation (RFC 7383)";
+    }
     ikd_finding_message(f, "%s request of frame %u to %s port %u was sent %u time%s%s and never answered%s%s",
                         ikd_exchange_name(ex->version, ex->exch_type), s->frame,
                         ikd_peer_str(peer, abuf, sizeof abuf), port, s->n_sent,
