@@ -20,6 +20,7 @@
 
 #include <epan/packet.h>
 #include <epan/proto.h>
+#include <epan/oids.h>
 #include <wsutil/wslog.h>
 
 #include "ws-compat.h"
@@ -51,6 +52,11 @@ typedef enum {
     F_VID, F_NAT_HASH, F_AUTH_METHOD,
     F_DELETE_PROTOID, F_DELETE_SPI, F_SPINUM,
     F_ENC_DECRYPTED, F_FRAG_NUMBER, F_FRAG_TOTAL,
+    /* certificates (CERT, CERTREQ) as the X.509 dissectors read them */
+    F_CERT_ENCODING, F_CERTREQ_TYPE, F_CERTREQ_AUTHORITY,
+    F_X509_CERT, F_X509_ISSUER, F_X509_SUBJECT, F_X509_NOTBEFORE, F_X509_NOTAFTER,
+    F_X509_UTCTIME, F_X509_GENTIME, F_X509_AVA_TYPE, F_X509_AVA_STRING, F_X509_SPKI,
+    F_X509_EXT_ID, F_X509_AKI, F_X509_SAN_NAME, F_X509_SAN_IP,
     F_COUNT
 } field_key;
 
@@ -104,6 +110,29 @@ static const struct { field_key key; const char *name; } wanted_fields[] = {
     { F_SPINUM, "isakmp.spinum" },
     { F_ENC_DECRYPTED, "isakmp.enc.decrypted" },
     { F_FRAG_NUMBER, "isakmp.frag.number" }, { F_FRAG_TOTAL, "isakmp.frag.total" },
+    /* Certificates: the X.509 dissectors' own fields (rules_auth.c).  The
+     * payload header comes first, then its certificate's items in DER
+     * order: issuer, validity, subject, public key info, extensions. */
+    { F_CERT_ENCODING, "isakmp.cert.encoding" },
+    { F_CERTREQ_TYPE, "isakmp.certreq.type" }, { F_CERTREQ_AUTHORITY, "isakmp.ike.certreq.authority" },
+    { F_X509_CERT, "x509af.signedCertificate_element" },
+    { F_X509_ISSUER, "x509af.issuer" }, { F_X509_SUBJECT, "x509af.subject" },
+    { F_X509_NOTBEFORE, "x509af.notBefore" }, { F_X509_NOTAFTER, "x509af.notAfter" },
+    { F_X509_UTCTIME, "x509af.utcTime" }, { F_X509_GENTIME, "x509af.generalizedTime" },
+    { F_X509_AVA_TYPE, "x509if.oid" },
+    { F_X509_AVA_STRING, "x509sat.CountryName" }, { F_X509_AVA_STRING, "x509sat.PrintableString" },
+    { F_X509_AVA_STRING, "x509sat.IA5String" }, { F_X509_AVA_STRING, "x509sat.UTF8String" },
+    { F_X509_AVA_STRING, "x509sat.BMPString" }, { F_X509_AVA_STRING, "x509sat.UniversalString" },
+    { F_X509_AVA_STRING, "x509sat.TeletexString" }, { F_X509_AVA_STRING, "x509sat.NumericString" },
+    { F_X509_AVA_STRING, "x509sat.VisibleString" },
+    { F_X509_AVA_STRING, "x509sat.printableString" }, { F_X509_AVA_STRING, "x509sat.uTF8String" },
+    { F_X509_AVA_STRING, "x509sat.teletexString" }, { F_X509_AVA_STRING, "x509sat.universalString" },
+    { F_X509_AVA_STRING, "x509sat.bmpString" },
+    { F_X509_SPKI, "x509af.subjectPublicKeyInfo_element" },
+    { F_X509_EXT_ID, "x509af.extension.id" },
+    { F_X509_AKI, "x509ce.keyIdentifier" },
+    { F_X509_SAN_NAME, "x509ce.dNSName" }, { F_X509_SAN_NAME, "x509ce.rfc822Name" },
+    { F_X509_SAN_IP, "x509ce.iPAddress" },
 };
 
 /* hfid -> field_key, for every id of every wanted name (several ISAKMP
@@ -188,6 +217,15 @@ typedef struct {
     guint16      v1_id_port;
     ikd_delete  *del;
     gboolean     v1_has_payload_after_enc;
+    /* certificates */
+    ikd_cert    *cert;              /* the CERT payload's (current) certificate */
+    ikd_certreq *certreq;           /* the CERTREQ payload's first CA */
+    char        *dn;                /* the DN being written, NULL if none */
+    gboolean     dn_fresh;          /* its first attribute clears it */
+    const char  *ava_type;          /* short name of the attribute type read last */
+    char         ava_buf[64];       /* ... when it has none: the dotted OID */
+    guint8       x509_time;         /* 1 notBefore, 2 notAfter */
+    gboolean     in_san;            /* inside a subjectAltName extension */
 } walk_ctx;
 
 /* Payload types (RFC 2408 3.1 / RFC 7296 3.2) */
@@ -387,6 +425,11 @@ on_payload(walk_ctx *c, guint8 type)
     c->ident = NULL;
     c->ts = NULL;
     c->del = NULL;
+    c->cert = NULL;
+    c->certreq = NULL;
+    c->dn = NULL;
+    c->x509_time = 0;
+    c->in_san = FALSE;
     if (m->version == 1 && (m->flags & IKD_FLAG_V1_E))
         c->v1_has_payload_after_enc = TRUE;
 
@@ -402,10 +445,25 @@ on_payload(walk_ctx *c, guint8 type)
     case P2_AUTH: m->has_auth = 1; break;
     case P1_CERT: case P2_CERT:
         m->has_cert = 1;
-        if (m->n_cert < IKD_MAX_CERTS)
-            m->n_cert++;
+        if (m->n_cert < IKD_MAX_CERTS) {
+            c->cert = &m->cert[m->n_cert++];
+            memset(c->cert, 0, sizeof *c->cert);
+        } else {
+            m->dropped++;
+        }
         break;
-    case P1_CR: case P2_CERTREQ: m->has_certreq = 1; break;
+    case P1_CR: case P2_CERTREQ:
+        m->has_certreq = 1;
+        if (m->n_certreq < IKD_MAX_CERTREQ) {
+            c->certreq = &m->certreq[m->n_certreq++];
+            memset(c->certreq, 0, sizeof *c->certreq);
+            /* IKEv1: the CA's DN follows (RFC 2408 3.10) */
+            c->dn = c->certreq->dn;
+            c->dn_fresh = TRUE;
+        } else {
+            m->dropped++;
+        }
+        break;
     case P2_CP: m->has_cp = 1; break;
     case P2_EAP: m->has_eap = 1; break;
     case P1_N: case P2_N:
@@ -446,6 +504,271 @@ on_payload(walk_ctx *c, guint8 type)
         break;
     case P2_SKF:
         m->encrypted = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------ certificates */
+
+/* Attribute types as strongSwan (and OpenSSL) print DNs, so a DN in a
+ * finding reads like the daemon's log and like the config (leftid=,
+ * remote.id). */
+static const char *
+ava_short_name(walk_ctx *c, field_info *fi)
+{
+    static const guint8 email[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01 };
+    static const guint8 dc[] = { 0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19 };
+    static const guint8 uid[] = { 0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01 };
+    guint8 oid[32];
+    gsize n = 0;
+    char *dotted;
+
+    read_bytes(fi, oid, sizeof oid, &n);
+    if (n == 3 && oid[0] == 0x55 && oid[1] == 0x04) {      /* 2.5.4.x */
+        switch (oid[2]) {
+        case 3: return "CN";
+        case 4: return "SN";
+        case 5: return "serialNumber";
+        case 6: return "C";
+        case 7: return "L";
+        case 8: return "ST";
+        case 9: return "street";
+        case 10: return "O";
+        case 11: return "OU";
+        case 12: return "T";
+        case 42: return "G";
+        case 46: return "dnQualifier";
+        default: break;
+        }
+    }
+    if (n == sizeof email && memcmp(oid, email, n) == 0)
+        return "E";
+    if (n == sizeof dc && memcmp(oid, dc, n) == 0)
+        return "DC";
+    if (n == sizeof uid && memcmp(oid, uid, n) == 0)
+        return "UID";
+    dotted = n ? oid_encoded2string(NULL, oid, (guint)n) : NULL;
+    g_strlcpy(c->ava_buf, dotted ? dotted : "?", sizeof c->ava_buf);
+    wmem_free(NULL, dotted);
+    return c->ava_buf;
+}
+
+/* A string field's value; NULL when a dissector changed the field's type
+ * (fvalue_get_string() asserts on other types). */
+static const char *
+x509_string(field_info *fi)
+{
+    switch (fi->hfinfo->type) {
+    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD: case FT_STRINGZTRUNC:
+        return fvalue_get_string(IKD_FI_FVALUE(fi));
+    default:
+        return NULL;
+    }
+}
+
+static void
+dn_append(walk_ctx *c, const char *value)
+{
+    if (!c->dn || !value)
+        return;
+    if (c->dn_fresh) {
+        c->dn[0] = '\0';
+        c->dn_fresh = FALSE;
+    }
+    if (c->dn[0])
+        g_strlcat(c->dn, ", ", IKD_MAX_ID_TEXT);
+    g_strlcat(c->dn, c->ava_type ? c->ava_type : "?", IKD_MAX_ID_TEXT);
+    g_strlcat(c->dn, "=", IKD_MAX_ID_TEXT);
+    g_strlcat(c->dn, value, IKD_MAX_ID_TEXT);
+}
+
+static void
+alt_name_append(ikd_cert *cert, const char *value)
+{
+    if (cert->alt_names[0])
+        g_strlcat(cert->alt_names, ", ", sizeof cert->alt_names);
+    g_strlcat(cert->alt_names, value, sizeof cert->alt_names);
+}
+
+/* x509af.utcTime is a string the BER dissector has already decoded from
+ * UTCTime: "2026-11-24 12:34:03 (UTC)", or "... (UTC+hhmm)" with an
+ * offset.  Returns Unix seconds, 0 when the text is not of that form. */
+static gint64
+x509_utc_time(const char *s)
+{
+    int y, mo, d, h, mi, sec = 0;
+    GDateTime *dt;
+    gint64 v;
+    const char *o;
+
+    if (!s || sscanf(s, "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 5)
+        return 0;
+    dt = g_date_time_new_utc(y, mo, d, h, mi, sec);
+    if (!dt)
+        return 0;
+    v = g_date_time_to_unix(dt);
+    g_date_time_unref(dt);
+    o = strstr(s, "(UTC");
+    if (o && (o[4] == '+' || o[4] == '-') && g_ascii_isdigit(o[5]) && g_ascii_isdigit(o[6]) &&
+        g_ascii_isdigit(o[7]) && g_ascii_isdigit(o[8])) {
+        gint64 off = ((o[5] - '0') * 10 + (o[6] - '0')) * 3600 + ((o[7] - '0') * 10 + (o[8] - '0')) * 60;
+        v += o[4] == '+' ? -off : off;
+    }
+    return v;
+}
+
+static void
+x509_set_time(walk_ctx *c, gint64 v)
+{
+    if (!c->cert || !v)
+        return;
+    if (c->x509_time == 1)
+        c->cert->not_before = v;
+    else if (c->x509_time == 2)
+        c->cert->not_after = v;
+}
+
+static void
+on_x509_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+
+    switch (key) {
+    case F_CERT_ENCODING:
+        if (c->cert)
+            c->cert->encoding = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_CERTREQ_TYPE:
+        if (c->certreq)
+            c->certreq->cert_type = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_CERTREQ_AUTHORITY: {
+        /* IKEv2: concatenated SHA-1 hashes of the CAs' public key info. */
+        guint8 buf[20 * IKD_MAX_CERTREQ];
+        gsize n = 0;
+        if (!c->certreq || m->version < 2)
+            break;
+        read_bytes(fi, buf, sizeof buf, &n);
+        for (gsize off = 0; off + 20 <= n; off += 20) {
+            ikd_certreq *r = c->certreq;
+            if (off) {
+                if (m->n_certreq >= IKD_MAX_CERTREQ) {
+                    m->dropped++;
+                    break;
+                }
+                r = &m->certreq[m->n_certreq++];
+                memset(r, 0, sizeof *r);
+                r->cert_type = c->certreq->cert_type;
+            }
+            r->hash_len = 20;
+            memcpy(r->hash, buf + off, 20);
+        }
+        break;
+    }
+    case F_X509_CERT:
+        /* A second certificate in the same payload (PKCS #7 bundle). */
+        if (c->cert && (c->cert->issuer[0] || c->cert->subject[0] || c->cert->has_spki)) {
+            guint8 enc = c->cert->encoding;
+            if (m->n_cert < IKD_MAX_CERTS) {
+                c->cert = &m->cert[m->n_cert++];
+                memset(c->cert, 0, sizeof *c->cert);
+                c->cert->encoding = enc;
+            } else {
+                m->dropped++;
+                c->cert = NULL;
+            }
+        }
+        c->dn = NULL;
+        c->x509_time = 0;
+        c->in_san = FALSE;
+        break;
+    case F_X509_ISSUER:
+        if (c->cert) {
+            c->dn = c->cert->issuer;
+            c->dn_fresh = TRUE;
+        }
+        break;
+    case F_X509_SUBJECT:
+        if (c->cert) {
+            c->dn = c->cert->subject;
+            c->dn_fresh = TRUE;
+        }
+        c->x509_time = 0;
+        break;
+    case F_X509_NOTBEFORE:
+        c->dn = NULL;
+        c->x509_time = 1;
+        break;
+    case F_X509_NOTAFTER:
+        c->x509_time = 2;
+        break;
+    case F_X509_UTCTIME:
+        x509_set_time(c, x509_utc_time(x509_string(fi)));
+        break;
+    case F_X509_GENTIME: {
+        const nstime_t *t = fi->hfinfo->type == FT_ABSOLUTE_TIME ? fvalue_get_time(IKD_FI_FVALUE(fi)) : NULL;
+        if (t)
+            x509_set_time(c, (gint64)t->secs);
+        break;
+    }
+    case F_X509_AVA_TYPE:
+        /* An ID payload of type ID_DER_ASN1_DN is dissected as a Name too:
+         * give it the same notation as certificate subjects. */
+        if (!c->dn && c->ident && c->ident->type == 9) {
+            c->dn = c->ident->text;
+            c->dn_fresh = TRUE;
+        }
+        c->ava_type = ava_short_name(c, fi);
+        break;
+    case F_X509_AVA_STRING:
+        dn_append(c, x509_string(fi));
+        break;
+    case F_X509_SPKI:
+        c->dn = NULL;
+        if (c->cert && fi->ds_tvb && fi->length > 0 &&
+            tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= fi->length) {
+            GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+            gsize dlen = sizeof c->cert->spki_sha1;
+            g_checksum_update(ck, tvb_get_ptr(fi->ds_tvb, fi->start, fi->length), (gssize)fi->length);
+            g_checksum_get_digest(ck, c->cert->spki_sha1, &dlen);
+            g_checksum_free(ck);
+            c->cert->has_spki = dlen == sizeof c->cert->spki_sha1;
+        }
+        break;
+    case F_X509_EXT_ID: {
+        static const guint8 san[] = { 0x55, 0x1d, 0x11 };     /* 2.5.29.17 */
+        guint8 oid[8];
+        gsize n = 0;
+        c->dn = NULL;
+        read_bytes(fi, oid, sizeof oid, &n);
+        c->in_san = n == sizeof san && memcmp(oid, san, n) == 0;
+        break;
+    }
+    case F_X509_AKI:
+        if (c->cert) {
+            gsize n = 0;
+            read_bytes(fi, c->cert->aki, sizeof c->cert->aki, &n);
+            c->cert->aki_len = (guint8)n;
+        }
+        break;
+    case F_X509_SAN_NAME:
+        if (c->cert && c->in_san && x509_string(fi))
+            alt_name_append(c->cert, x509_string(fi));
+        break;
+    case F_X509_SAN_IP:
+        if (c->cert && c->in_san) {
+            ikd_addr a;
+            char buf[64];
+            gsize n = 0;
+            memset(&a, 0, sizeof a);
+            read_bytes(fi, a.bytes, sizeof a.bytes, &n);
+            if (n == 4 || n == 16) {
+                a.family = n == 4 ? 4 : 6;
+                alt_name_append(c->cert, ikd_addr_to_str(&a, buf, sizeof buf));
+            }
+        }
         break;
     default:
         break;
@@ -761,6 +1084,13 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         break;
     case F_FRAG_TOTAL:
         m->frag_total = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_CERT_ENCODING: case F_CERTREQ_TYPE: case F_CERTREQ_AUTHORITY:
+    case F_X509_CERT: case F_X509_ISSUER: case F_X509_SUBJECT: case F_X509_NOTBEFORE:
+    case F_X509_NOTAFTER: case F_X509_UTCTIME: case F_X509_GENTIME: case F_X509_AVA_TYPE:
+    case F_X509_AVA_STRING: case F_X509_SPKI: case F_X509_EXT_ID: case F_X509_AKI:
+    case F_X509_SAN_NAME: case F_X509_SAN_IP:
+        on_x509_field(c, key, fi);
         break;
     default:
         break;

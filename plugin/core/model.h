@@ -34,6 +34,7 @@
 #define IKD_MAX_BLOB        64      /* notify data, NAT-D hash, VID kept */
 #define IKD_MAX_ID_TEXT    128
 #define IKD_MAX_DELETES      8
+#define IKD_MAX_CERTREQ      8
 
 typedef struct ikd_addr {
     guint8 family;                  /* 0 (none), 4 or 6 */
@@ -113,7 +114,26 @@ typedef struct ikd_cert {
     gint64  not_before, not_after;  /* Unix seconds; 0 = unknown */
     char    subject[IKD_MAX_ID_TEXT];
     char    issuer[IKD_MAX_ID_TEXT];
+    /* What the certificate rules (rules_auth.c) compare, all read from
+     * Wireshark's own X.509 dissection.  DNs are written as strongSwan logs
+     * them ("C=ZZ, O=Lab, CN=host"), in wire order. */
+    guint8  has_spki;
+    guint8  spki_sha1[20];          /* SHA-1 of the DER SubjectPublicKeyInfo: what an
+                                       IKEv2 CERTREQ names a CA by (RFC 7296 3.7) */
+    guint8  aki_len;
+    guint8  aki[20];                /* authorityKeyIdentifier keyIdentifier */
+    char    alt_names[IKD_MAX_ID_TEXT]; /* subjectAltName dNSName, rfc822Name, iPAddress;
+                                           ", " between them */
 } ikd_cert;
+
+/* One CA a CERTREQ asks for: IKEv2 by the SHA-1 of its public key info,
+ * IKEv1 by its DN (an empty CERTREQ means "any CA"). */
+typedef struct ikd_certreq {
+    guint8  cert_type;
+    guint8  hash_len;               /* 20 for an IKEv2 CA hash, 0 otherwise */
+    guint8  hash[20];
+    char    dn[IKD_MAX_ID_TEXT];
+} ikd_certreq;
 
 typedef struct ikd_delete {
     guint8  protocol;
@@ -192,6 +212,8 @@ typedef struct ikd_msg {
     ikd_blob     natd[IKD_MAX_NATD];      /* IKEv1 NAT-D payloads */
     ikd_cert     cert[IKD_MAX_CERTS];
     ikd_delete   del[IKD_MAX_DELETES];
+    guint8       n_certreq;         /* CAs named by CERTREQ payloads */
+    ikd_certreq  certreq[IKD_MAX_CERTREQ];
 
     /* ESP */
     guint32  esp_spi;

@@ -20,6 +20,10 @@ ikd_rules_message(ikd_rule_ctx *c)
         return;
     }
     if (c->m->malformed) {
+        /* ... unless it is the unreadable answer of the IKEv1 Main Mode
+         * PSK-mismatch pattern, which says a lot (rules_auth.c). */
+        if (ikd_rules_auth_unreadable(c))
+            return;
         /* A truncated or malformed message proves nothing: say so, and let
          * no rule conclude from what may be half a payload. */
         ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_MALFORMED, FALSE);

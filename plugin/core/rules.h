@@ -38,6 +38,12 @@ void ikd_rules_hygiene(ikd_rule_ctx *c);        /* weak crypto, aggressive mode 
 void ikd_rules_encrypted(ikd_rule_ctx *c);      /* what is known without keys */
 gboolean ikd_rules_aggressive_refused(ikd_rule_ctx *c);   /* policy refusal of AM PSK */
 void ikd_rules_reachability_finish(ikd_tracker *t, ikd_sa *sa);
+/* rules_auth.c: an unreadable (malformed) IKEv1 message that the Main Mode
+ * PSK-mismatch pattern explains; TRUE when it does (no "malformed" note). */
+gboolean ikd_rules_auth_unreadable(ikd_rule_ctx *c);
+/* rules_auth.c: called before reporting no-response on exchange 'ex'; TRUE
+ * when the IKEv1 MM5 stall explains it as a psk-mismatch (reported). */
+gboolean ikd_rules_auth_stall(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end);
 void ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa);
 
 /* Shared helpers (rules.c). */

@@ -151,7 +151,9 @@ ikd_rules_reachability(ikd_rule_ctx *c)
 
     /* The n-th retransmission of an unanswered request. */
     if (c->fi->role == IKD_ROLE_REQUEST && c->fi->retransmission_of && !c->ex->response.frame &&
-        c->ex->request.n_sent == cfg->no_response_retransmits + 1)
+        c->ex->request.n_sent == cfg->no_response_retransmits + 1 &&
+        /* an IKEv1 MM5 stall with a PSK is a psk-mismatch (rules_auth.c) */
+        !ikd_rules_auth_stall(c->t, c->sa, c->ex, c->fi->frame, FALSE))
         report_no_response(c->t, c->sa, c->ex, c->fi->frame, FALSE);
 
     /* IKE version mismatch (RFC 7296 2.5, RFC 2408 5.1). */
@@ -178,7 +180,8 @@ ikd_rules_reachability_finish(ikd_tracker *t, ikd_sa *sa)
      * at least once: the capture ended before the daemon gave up. */
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         if (ex->request.frame && !ex->response.frame && ex->request.n_sent >= 2 &&
-            ex->exch_type != IKD_X1_INFORMATIONAL && !ex->diagnosed_in)
+            ex->exch_type != IKD_X1_INFORMATIONAL && !ex->diagnosed_in &&
+            !ikd_rules_auth_stall(t, sa, ex, ex->request.last_frame, TRUE))
             report_no_response(t, sa, ex, ex->request.last_frame, TRUE);
     }
 }

@@ -164,7 +164,8 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
         + m->n_prop * sizeof(ikd_proposal) + m->n_tf * sizeof(ikd_transform)
         + m->n_notify * sizeof(ikd_notify) + m->n_ts * sizeof(ikd_ts)
         + m->n_id * sizeof(ikd_ident) + m->n_natd * sizeof(ikd_blob)
-        + m->n_vid * sizeof(ikd_blob) + m->n_cert * sizeof(ikd_cert);
+        + m->n_vid * sizeof(ikd_blob) + m->n_cert * sizeof(ikd_cert)
+        + m->n_certreq * sizeof(ikd_certreq);
     guint8 *block = g_malloc0(sz);
     ikd_digest *d = (ikd_digest *)block;
     guint8 *p = block + sizeof(ikd_digest);
@@ -206,6 +207,8 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
     IKD_COPY_ARRAY(natd, m->n_natd, ikd_blob);
     IKD_COPY_ARRAY(vid, m->n_vid, ikd_blob);
     IKD_COPY_ARRAY(cert, m->n_cert, ikd_cert);
+    d->n_certreq = m->n_certreq;
+    IKD_COPY_ARRAY(certreq, m->n_certreq, ikd_certreq);
 #undef IKD_COPY_ARRAY
 
     g_ptr_array_add(t->digests, d);

@@ -56,6 +56,8 @@ typedef struct ikd_digest {
     ikd_blob *natd;
     ikd_blob *vid;
     ikd_cert *cert;
+    guint8   n_certreq;             /* CAs asked for (rules_auth.c) */
+    ikd_certreq *certreq;
 } ikd_digest;
 
 typedef enum {
