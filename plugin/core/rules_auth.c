@@ -755,6 +755,34 @@ mm5_stall_on_reply(ikd_rule_ctx *c)
     return TRUE;
 }
 
+/* The responder repeats MM4 after MM5 arrived (libreswan: "probable
+ * authentication failure (mismatch of preshared secrets?): malformed
+ * payload", then its MM4 retransmission timer fires): it did not accept
+ * MM5. */
+static void
+mm4_repeated(ikd_rule_ctx *c)
+{
+    ikd_exchange *mm = mm5_stalled(c->sa);
+    char abuf[64];
+    ikd_finding *f;
+
+    if (!mm || c->fi->frame < mm->request.frame || ikd_sa_has_cause(c->sa, IKD_CAUSE_PSK_MISMATCH))
+        return;
+    f = ikd_report(c->t, c->sa, mm, c->fi->frame, IKD_CAUSE_PSK_MISMATCH, TRUE);
+    ikd_finding_evidence(f, mm->request.frame);
+    ikd_finding_evidence(f, c->fi->retransmission_of);
+    ikd_finding_set(&f->mismatch, "pre-shared key");
+    ikd_finding_message(f, "Responder %s repeated Main Mode message 4 (first sent in frame %u) in frame %u after "
+                        "the initiator's message 5 (frame %u), instead of answering with message 6: it did not "
+                        "accept MM5, which it cannot decrypt when its pre-shared key differs, so the pre-shared "
+                        "keys likely differ (libreswan logs \"probable authentication failure (mismatch of "
+                        "preshared secrets?)\"; an MM5 lost between the capture point and the responder would "
+                        "look the same)",
+                        ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->fi->retransmission_of, c->fi->frame,
+                        mm->request.frame);
+    ikd_finding_set(&f->hint, "%s; if the keys are equal, check that MM5 reaches the responder", mm5_hint());
+}
+
 gboolean
 ikd_rules_auth_stall(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
 {
@@ -839,8 +867,13 @@ ikd_rules_auth(ikd_rule_ctx *c)
     const ikd_msg *m = c->m;
     const ikd_notify *n;
 
-    if (!c->ex || !c->sa || c->fi->retransmission_of || m->version != c->sa->version)
+    if (!c->ex || !c->sa || m->version != c->sa->version)
         return;
+    if (c->fi->retransmission_of) {
+        if (m->version == 1 && c->fi->role == IKD_ROLE_RESPONSE && c->ex->phase1_step == 2)
+            mm4_repeated(c);
+        return;
+    }
 
     if (m->version >= 2) {
         /* AUTHENTICATION_FAILED from the responder (IKE_AUTH response) refuses
