@@ -824,14 +824,16 @@ ikd_rules_auth_unreadable(ikd_rule_ctx *c)
 
 /* ------------------------------------------------------------ success */
 
-/* The peer accepted a certificate that was out of date at capture time:
- * not a failure, but the capture clock or the peer's checks are off. */
+/* The responder accepted an initiator certificate that was out of date at
+ * capture time: not a failure, but the capture's clock or the peer's checks
+ * are off.  (Whether the initiator accepts the responder's certificate is
+ * not known yet at this frame: it may still refuse it.) */
 static void
 accepted_out_of_date(ikd_rule_ctx *c)
 {
     const ikd_config *cfg = ikd_tracker_config(c->t);
 
-    for (int side = 0; side < 2; side++) {
+    for (int side = 0; side < 1; side++) {
         auth_view v;
         collect_view(c->sa, side == 0, c->fi->frame, &v);
         gint64 now = cfg->now_override_sec ? cfg->now_override_sec : v.cert_time;
