@@ -4,6 +4,8 @@
 #   sudo test-captures/lab/make-captures.sh              # every scenario
 #   sudo test-captures/lab/make-captures.sh NAME...      # some scenarios (names as in lab/scenarios/)
 #   sudo test-captures/lab/make-captures.sh --list
+#   test-captures/lab/make-captures.sh --manifest        # markdown table for docs/captures.md
+#   sudo test-captures/lab/make-captures.sh --expected-only [NAME...]   # re-copy reviewed expected.txt
 #
 # Root only, takes minutes, not part of CI. Downloads (strongSwan 6 from trixie, libreswan) go to
 # /var/tmp/ikediag-lab. Each scenario writes test-captures/<name>/: capture.pcap, the Wireshark
@@ -21,6 +23,7 @@ OUT=${IKD_OUT:-$(cd "$LAB/.." && pwd)}   # IKD_OUT: write elsewhere (e.g. to com
 . "$LAB/lib/pki.sh"
 . "$LAB/lib/keys.sh"
 . "$LAB/lib/steps.sh"
+. "$LAB/lib/manifest.sh"
 
 log() { echo "[lab $(date +%T)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -36,11 +39,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-[[ $(id -u) == 0 ]] || die "run as root"
-
 list_scenarios() { (cd "$LAB/scenarios" && ls -d */ | tr -d /); }
 
 if [[ ${1:-} == --list ]]; then list_scenarios; exit 0; fi
+if [[ ${1:-} == --manifest ]]; then print_manifest; exit 0; fi
+[[ $(id -u) == 0 ]] || die "run as root"
 for ns in $NS_INI $NS_GW $NS_RES; do
     ip netns list | grep -qw "$ns" && die "namespace $ns exists (another lab run?)"
 done
