@@ -137,6 +137,155 @@ on_icmp(ikd_rule_ctx *c)
         ikd_finding_set(&f->hint, "check routing towards %s", ikd_peer_str(&m->quoted_dst, abuf, sizeof abuf));
 }
 
+/* Every transform of proposal 'p' (of digest 'pd') is in proposal 'q' (of
+ * 'qd'): 'q' offers what 'p' is.  IKEv1 transforms arrive in IKEv2 numbers
+ * (model.h), so the two versions compare directly. */
+static gboolean
+proposal_within(const ikd_digest *pd, const ikd_proposal *p, const ikd_digest *qd, const ikd_proposal *q)
+{
+    if (!p->n_tf)
+        return FALSE;
+    for (guint i = 0; i < p->n_tf; i++) {
+        const ikd_transform *a = &pd->tf[p->first_tf + i];
+        gboolean found = FALSE;
+        for (guint j = 0; j < q->n_tf && !found; j++) {
+            const ikd_transform *b = &qd->tf[q->first_tf + j];
+            found = a->type == b->type && a->id == b->id && (!a->key_len || !b->key_len || a->key_len == b->key_len);
+        }
+        if (!found)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Would the IKE proposal 'peer' used in 'sa' (the one it chose as
+ * responder, or one it offered as initiator) have fitted the refused offer
+ * 'offer'?  Then the algorithms are not what was refused. */
+static gboolean
+peer_proposal_fits(const ikd_sa *sa, const ikd_addr *peer, const ikd_digest *offer)
+{
+    for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        const ikd_slot *slot[2] = { &ex->request, &ex->response };
+        const gboolean by_init[2] = { ex->from_initiator, !ex->from_initiator };
+        for (int i = 0; i < 2; i++) {
+            const ikd_digest *d = slot[i]->msg;
+            if (!d || !ikd_addr_equal(by_init[i] ? &sa->init_addr : &sa->resp_addr, peer))
+                continue;
+            for (guint k = 0; k < d->n_prop; k++) {
+                if (d->prop[k].protocol != IKD_PROTO_IKE)
+                    continue;
+                for (guint o = 0; o < offer->n_prop; o++) {
+                    if (offer->prop[o].protocol == IKD_PROTO_IKE &&
+                        proposal_within(d, &d->prop[k], offer, &offer->prop[o]))
+                        return TRUE;
+                }
+            }
+        }
+    }
+    return FALSE;
+}
+
+/* The first frame 'peer' sent in 'sa' other than a NO_PROPOSAL_CHOSEN
+ * refusal, or 0: a peer that only refuses has not shown what it speaks. */
+static guint32
+peer_spoke_in(const ikd_sa *sa, const ikd_addr *peer)
+{
+    for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        const ikd_slot *slot[3] = { &ex->request, &ex->response, &ex->final };
+        const gboolean by_init[3] = { ex->from_initiator, !ex->from_initiator, ex->from_initiator };
+        for (int i = 0; i < 3; i++) {
+            if (!slot[i]->msg || !ikd_addr_equal(by_init[i] ? &sa->init_addr : &sa->resp_addr, peer))
+                continue;
+            if (!ikd_digest_notify(slot[i]->msg, IKD_N_NO_PROPOSAL_CHOSEN))
+                return slot[i]->frame;
+        }
+    }
+    return 0;
+}
+
+/* Does 'peer' speak only the IKE version other than 'version' in the rest
+ * of the capture, with IKE algorithms the refused 'offer' includes?
+ * Returns a frame that shows it, or 0.  (When the algorithms differ, the
+ * proposal is the better explanation: rules_proposals.c.) */
+static guint32
+peer_speaks_only_other(ikd_tracker *t, const ikd_sa *self, const ikd_addr *peer, guint8 version,
+                       const ikd_digest *offer)
+{
+    guint32 shown = 0;
+    for (const ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+        guint32 fr;
+        if (sa == self || !(fr = peer_spoke_in(sa, peer)))
+            continue;
+        if (sa->version == version)
+            return 0;
+        if (!shown && offer && peer_proposal_fits(sa, peer, offer))
+            shown = fr;
+    }
+    return shown;
+}
+
+/* IKE version mismatch (RFC 7296 2.5 and 1.5, RFC 2408 5.1): an
+ * INVALID_MAJOR_VERSION, an answer in the other version, or the refusal of
+ * the first exchange by a peer that speaks only the other version elsewhere
+ * in the capture (strongSwan and libreswan answer an IKE_SA_INIT for which
+ * they have only IKEv1 configs with NO_PROPOSAL_CHOSEN: nothing else on the
+ * wire says "version"). */
+static void
+ikd_rules_version(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    const ikd_notify *n = ikd_msg_notify(m, IKD_N_INVALID_MAJOR_VERSION);
+    gboolean other_version = c->sa->version != m->version && c->fi->role != IKD_ROLE_REQUEST;
+    guint32 shown = 0;
+    guint8 v = c->sa->version, other = v == 1 ? 2 : 1;
+    char abuf[64];
+
+    if (c->fi->retransmission_of || ikd_sa_has_cause(c->sa, IKD_CAUSE_IKE_VERSION_MISMATCH))
+        return;
+    if (!n && !other_version) {
+        /* The refusal of the very first exchange (IKE_SA_INIT, MM1, AM1). */
+        gboolean first;
+        if (m->version >= 2)
+            first = c->ex->exch_type == IKD_X2_IKE_SA_INIT && c->fi->role == IKD_ROLE_RESPONSE;
+        else
+            first = m->exch_type == IKD_X1_INFORMATIONAL && !c->sa->ike_established && c->sa->exchanges &&
+                    c->sa->exchanges->phase1_step == 1 && !c->sa->exchanges->response.frame;
+        if (!first || !ikd_msg_notify(m, IKD_N_NO_PROPOSAL_CHOSEN) ||
+            ikd_addr_equal(&m->src, &c->sa->init_addr) ||
+            !(shown = peer_speaks_only_other(c->t, c->sa, &m->src, v,
+                                             m->version >= 2 ? c->ex->request.msg
+                                             : c->sa->exchanges ? c->sa->exchanges->request.msg : NULL)))
+            return;
+    }
+
+    const ikd_exchange *first_ex = c->sa->exchanges;
+    guint32 rq = first_ex && first_ex->request.frame ? first_ex->request.frame : c->sa->first_frame;
+    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_IKE_VERSION_MISMATCH, TRUE);
+    ikd_finding_evidence(f, rq);
+    ikd_finding_evidence(f, shown);
+    ikd_finding_set(&f->mismatch, "IKE version");
+    ikd_finding_set(&f->offered, "IKEv%u", v);
+    if (n)
+        ikd_finding_message(f, "%s answered the IKEv%u request of frame %u with INVALID_MAJOR_VERSION in frame %u: "
+                            "it does not speak IKEv%u (or refuses it by policy), so the peers do not share an IKE "
+                            "version", ikd_peer_str(&m->src, abuf, sizeof abuf), v, rq, c->fi->frame, v);
+    else if (other_version)
+        ikd_finding_message(f, "%s answered the IKEv%u request of frame %u with an IKEv%u message in frame %u: the "
+                            "peers do not speak the same IKE version", ikd_peer_str(&m->src, abuf, sizeof abuf),
+                            v, rq, m->version, c->fi->frame);
+    else
+        ikd_finding_message(f, "%s refused the IKEv%u request of frame %u with NO_PROPOSAL_CHOSEN in frame %u, and "
+                            "it speaks only IKEv%u elsewhere in this capture, with algorithms this offer includes "
+                            "(frame %u): it most likely has no IKEv%u configuration for this peer, so the peers do not "
+                            "share an IKE version",
+                            ikd_peer_str(&m->src, abuf, sizeof abuf), v, rq, c->fi->frame, other, shown, v);
+    ikd_finding_set(&f->hint, "configure the same IKE version on both peers: strongSwan swanctl.conf "
+                    "connections.<name>.version = %u (0 = both; ipsec.conf keyexchange=ikev%u or ike); libreswan "
+                    "ikev2=yes/no or keyexchange=ikev1/ikev2 (and the global ikev1-policy=accept to allow IKEv1); "
+                    "Cisco crypto ikev2 profile/policy vs crypto isakmp policy, ASA group-policy "
+                    "vpn-tunnel-protocol ikev1/ikev2", other, other);
+}
+
 void
 ikd_rules_reachability(ikd_rule_ctx *c)
 {
@@ -156,21 +305,7 @@ ikd_rules_reachability(ikd_rule_ctx *c)
         !ikd_rules_auth_stall(c->t, c->sa, c->ex, c->fi->frame, FALSE))
         report_no_response(c->t, c->sa, c->ex, c->fi->frame, FALSE);
 
-    /* IKE version mismatch (RFC 7296 2.5, RFC 2408 5.1). */
-    const ikd_notify *n = ikd_msg_notify(c->m, IKD_N_INVALID_MAJOR_VERSION);
-    gboolean other_version = c->sa->version != c->m->version && c->fi->role != IKD_ROLE_REQUEST;
-    if ((n || other_version) && !c->fi->retransmission_of &&
-        !ikd_sa_has_cause(c->sa, IKD_CAUSE_IKE_VERSION_MISMATCH)) {
-        char abuf[64];
-        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_IKE_VERSION_MISMATCH, TRUE);
-        ikd_finding_evidence(f, c->sa->first_frame);
-        ikd_finding_message(f, "%s answered an IKEv%u negotiation %s: the peers do not speak the same IKE version",
-                            ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->sa->version,
-                            n ? "with INVALID_MAJOR_VERSION" : "in the other IKE version");
-        ikd_finding_set(&f->hint, "set the same IKE version on both peers (strongSwan: version = %u in "
-                        "swanctl.conf or keyexchange=ikev%u; libreswan: ikev2=yes/no; Cisco: crypto ikev2 vs crypto isakmp)",
-                        c->sa->version == 1 ? 2 : 1, c->sa->version == 1 ? 2 : 1);
-    }
+    ikd_rules_version(c);
 }
 
 void
