@@ -210,6 +210,17 @@ text_in_list(const char *item, const char *list)
     return found;
 }
 
+static gboolean
+alt_has_address(const char *list)
+{
+    gchar **parts = g_strsplit(list, ", ", -1);
+    gboolean found = FALSE;
+    for (gchar **p = parts; *p && !found; p++)
+        found = g_hostname_is_ip_address(*p);
+    g_strfreev(parts);
+    return found;
+}
+
 /* The CN of a DN written "C=.., O=.., CN=..", or NULL. */
 static char *
 dn_common_name(const char *dn)
@@ -239,7 +250,16 @@ id_matches_cert(const ikd_ident *id, const ikd_cert *cert)
         if (g_str_has_prefix(id->text, "DN:"))
             return TRUE;            /* not decoded */
         return g_ascii_strcasecmp(id->text, cert->subject) == 0;
-    case 1: case 2: case 3: case 5:
+    case 1: case 5:
+        /* Many implementations do not bind an address ID to the
+         * certificate (Wireshark's ikev1-certs.pcap: Openswan and a Juniper
+         * SRX authenticate with ID_IPV4_ADDR and certificates without any
+         * address in them); only a certificate that lists addresses can
+         * contradict one. */
+        if (!alt_has_address(cert->alt_names))
+            return TRUE;
+        return text_in_list(id->text, cert->alt_names);
+    case 2: case 3:
         if (text_in_list(id->text, cert->alt_names))
             return TRUE;
         cn = dn_common_name(cert->subject);

@@ -418,6 +418,35 @@ test_v2_id_not_in_cert(void)
     g_assert_cmpstr(f->offered, ==, "road.example");
     ikd_tracker_free(t);
 
+    /* An address ID against a certificate without addresses: many
+     * implementations do not bind them (Openswan, Juniper SRX). */
+    t = ikd_tracker_new(NULL);
+    v2_init(t, 1, SPI_A, SPI_B, 0);
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
+    m.encrypted = m.decrypted = 1;
+    ident(&m, TRUE, 1, "198.51.100.10");
+    m.has_auth = 1;
+    m.auth_method = 1;
+    cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
+    ikd_tracker_add(t, &m);
+    v2_auth_failed(&m, 4, SPI_A, SPI_B);
+    g_assert_cmpint(only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
+    ikd_tracker_free(t);
+
+    /* ... but one that lists other addresses contradicts it. */
+    t = ikd_tracker_new(NULL);
+    v2_init(t, 1, SPI_A, SPI_B, 0);
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
+    m.encrypted = m.decrypted = 1;
+    ident(&m, TRUE, 1, "198.51.100.10");
+    m.has_auth = 1;
+    m.auth_method = 1;
+    cert(&m, INI_DN, LAB_CA, "initiator.example, 198.51.100.99", T0 - 86400, T0 + 86400, 0x01);
+    ikd_tracker_add(t, &m);
+    v2_auth_failed(&m, 4, SPI_A, SPI_B);
+    g_assert_cmpint(only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_ID_MISMATCH);
+    ikd_tracker_free(t);
+
     /* The CN stands for the FQDN when there is no subjectAltName. */
     t = ikd_tracker_new(NULL);
     v2_init(t, 1, SPI_A, SPI_B, 0);
