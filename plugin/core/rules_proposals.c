@@ -252,6 +252,12 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
             g_string_append_printf(msg, "; the offer asks for PFS with %s, and a responder configured "
                                    "without PFS (or with another group) refuses it the same way", g ? g : "a DH group");
             ikd_finding_set(&f->mismatch, "unknown (PFS or algorithms)");
+        } else if (offer && protocol != IKD_PROTO_IKE) {
+            /* ... and one that requires PFS (libreswan's default) refuses an
+             * offer without a group the same way. */
+            g_string_append(msg, "; the offer has no PFS group, and a responder that requires PFS "
+                            "(libreswan's default pfs=yes, Cisco set pfs) refuses it the same way");
+            ikd_finding_set(&f->mismatch, "unknown (PFS or algorithms)");
         }
         g_string_append(msg, "; the peer's own proposals are not in this capture, so which transform "
                         "differs cannot be told from the wire (its log names it, e.g. strongSwan's "
