@@ -128,6 +128,8 @@ typedef struct auth_view {
     gboolean refused_init;          /* the initiator's credentials were refused */
     const ikd_digest *cred;         /* the refused side's last AUTH (IKEv2) */
     guint8   v2_method;
+    gboolean eap;                   /* IKEv2: an IKE_AUTH request with IDi and no AUTH
+                                       asked for EAP (RFC 7296 2.16) */
     const ikd_ident *own_id;        /* the identity the refused side claimed */
     guint32  own_id_frame;
     const ikd_ident *asked_id;      /* IKEv2: the IDr the initiator asked for */
@@ -149,6 +151,9 @@ view_digest(auth_view *v, const ikd_digest *d, gboolean sender_init)
             v->cred = d;
             v->v2_method = d->auth_method;
         }
+        if (d->version >= 2 && sender_init && d->exch_type == IKD_X2_IKE_AUTH && d->n_id && !d->has_auth &&
+            (!d->encrypted || d->decrypted))
+            v->eap = TRUE;
         for (guint i = 0; i < d->n_id; i++) {
             /* IKEv1 phase 1 IDs are the sender's own; IKEv2 IDi is the
              * initiator's, IDr the responder's. */
@@ -635,7 +640,9 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
         return;
     collect_view(c->sa, refused_init, c->fi->frame, &v);
     method = v2 ? v.v2_method : v1_auth_method(c->sa);
-    psk = v2 ? method == 2 : is_psk_v1(method);
+    /* After EAP the AUTH payload is a "shared key MIC" over the EAP MSK,
+     * not a configured PSK. */
+    psk = v2 ? method == 2 && !v.eap : is_psk_v1(method);
     g_snprintf(verifier, sizeof verifier, "%s %s", refused_init ? "Responder" : "Initiator",
                ikd_peer_str(&m->src, abuf, sizeof abuf));
     g_snprintf(refusal, sizeof refusal, "%s in frame %u", ikd_notify_name(n->type, nbuf, sizeof nbuf),
@@ -681,6 +688,17 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
     f = report(c, IKD_CAUSE_AUTH_FAILED, &v, "authentication");
     if (v.own_id)
         ikd_finding_set(&f->offered, "%s", v.own_id->text);
+    if (v.eap) {
+        ikd_finding_message(f, "%s refused the %s's EAP authentication (%s)%s%s%s: the EAP credentials (user name "
+                            "or password) or the EAP method do not match", verifier, refused, refusal,
+                            v.own_id ? "; identity \"" : "", v.own_id ? v.own_id->text : "", v.own_id ? "\"" : "");
+        ikd_finding_set(&f->hint, "check the EAP identity and secret and the EAP method on both sides (strongSwan "
+                        "swanctl.conf remote { auth = eap-mschapv2; eap_id = ... } and secrets { eap-x { id = ...; "
+                        "secret = ... } }, ipsec.conf rightauth=eap-mschapv2 / ipsec.secrets \"user : EAP ...\"; "
+                        "libreswan has no EAP server; Cisco aaa authentication / crypto ikev2 profile authentication "
+                        "remote eap)");
+        return;
+    }
     ikd_finding_message(f, "%s refused the %s's authentication (%s); method: %s%s%s%s%s",
                         verifier, refused, refusal,
                         method ? ikd_auth_method_name(v2 ? 2 : 1, method) : "not visible",

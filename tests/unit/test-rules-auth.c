@@ -261,6 +261,41 @@ test_v2_psk_mismatch(void)
     ikd_tracker_free(t);
 }
 
+/* EAP (RFC 7296 2.16): the first IKE_AUTH request has no AUTH; the AUTH
+ * after EAP is method 2 over the MSK, which is no configured PSK. */
+static void
+test_v2_eap_failed(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    v2_init(t, 1, SPI_A, SPI_B, 0);
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
+    m.encrypted = m.decrypted = 1;
+    ident(&m, TRUE, 2, "carol@example");
+    ikd_tracker_add(t, &m);
+    ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 404);
+    m.encrypted = m.decrypted = 1;
+    ident(&m, FALSE, 2, "responder.example");
+    m.has_auth = 1;
+    m.auth_method = 14;
+    m.has_eap = 1;
+    ikd_tracker_add(t, &m);
+    ike(&m, 5, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 2, 505);
+    m.encrypted = m.decrypted = 1;
+    m.has_auth = 1;
+    m.auth_method = 2;
+    ikd_tracker_add(t, &m);
+    v2_auth_failed(&m, 6, SPI_A, SPI_B);
+    m.msgid = 2;
+    f = only_finding(ikd_tracker_add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
+    g_assert_nonnull(strstr(f->message, "EAP authentication"));
+    g_assert_nonnull(strstr(f->hint, "eap_id"));
+    ikd_tracker_free(t);
+}
+
 static void
 test_v2_cert_expired(void)
 {
@@ -875,6 +910,7 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/auth/v2-psk-mismatch", test_v2_psk_mismatch);
+    g_test_add_func("/auth/v2-eap-failed", test_v2_eap_failed);
     g_test_add_func("/auth/v2-cert-expired", test_v2_cert_expired);
     g_test_add_func("/auth/v2-cert-not-yet-valid", test_v2_cert_not_yet_valid);
     g_test_add_func("/auth/v2-cert-untrusted-likely", test_v2_cert_untrusted_likely);
