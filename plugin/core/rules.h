@@ -44,6 +44,9 @@ gboolean ikd_rules_auth_unreadable(ikd_rule_ctx *c);
 /* rules_auth.c: called before reporting no-response on exchange 'ex'; TRUE
  * when the IKEv1 MM5 stall explains it as a psk-mismatch (reported). */
 gboolean ikd_rules_auth_stall(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end);
+/* rules_auth.c: what the clear part of an IKEv2 SA says about its
+ * authentication (CERTREQs), for an encrypted IKE_AUTH; g_free() it. */
+char *ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame);
 void ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa);
 
 /* Shared helpers (rules.c). */

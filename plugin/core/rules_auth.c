@@ -860,6 +860,54 @@ ikd_rules_auth_unreadable(ikd_rule_ctx *c)
     return mm5_stall_on_reply(c);
 }
 
+/* ------------------------------------------------------------ no keys */
+
+char *
+ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame)
+{
+    GString *s = g_string_new(NULL);
+    guint32 auth_frames[2] = { 0, 0 };
+
+    *evidence_frame = 0;
+    for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        const ikd_slot *slot[2] = { &ex->request, &ex->response };
+        const gboolean by_init[2] = { ex->from_initiator, !ex->from_initiator };
+        if (ex->exch_type == IKD_X2_IKE_AUTH && !auth_frames[0]) {
+            auth_frames[0] = ex->request.frame;
+            auth_frames[1] = ex->response.frame;
+        }
+        for (int i = 0; i < 2; i++) {
+            const ikd_digest *d = slot[i]->msg;
+            if (!d || !d->n_certreq || (d->encrypted && !d->decrypted))
+                continue;
+            g_string_append_printf(s, "%s the %s asked in frame %u for certificates from ",
+                                   s->len ? ";" : "certificate authentication is expected:",
+                                   side_name(by_init[i]), d->frame);
+            for (guint k = 0; k < d->n_certreq; k++) {
+                const ikd_certreq *r = &d->certreq[k];
+                if (k)
+                    g_string_append(s, ", ");
+                if (r->hash_len) {
+                    g_string_append(s, "CA key SHA-1 ");
+                    hex_append(s, r->hash, r->hash_len);
+                } else {
+                    g_string_append_printf(s, "\"%s\"", r->dn[0] ? r->dn : "any CA");
+                }
+            }
+            if (!*evidence_frame)
+                *evidence_frame = d->frame;
+        }
+    }
+    if (!s->len)
+        g_string_append(s, "neither peer sent a CERTREQ before IKE_AUTH, as is usual with pre-shared keys or EAP");
+    g_string_append_printf(s, "; the identities, the AUTH method and any certificates are inside the encrypted "
+                           "IKE_AUTH (frame%s %u", auth_frames[1] ? "s" : "", auth_frames[0]);
+    if (auth_frames[1])
+        g_string_append_printf(s, " and %u", auth_frames[1]);
+    g_string_append(s, "), which the IKE SA's keys reveal");
+    return g_string_free(s, FALSE);
+}
+
 /* ------------------------------------------------------------ success */
 
 /* The responder accepted an initiator certificate that was out of date at

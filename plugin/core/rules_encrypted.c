@@ -47,6 +47,16 @@ ikd_rules_encrypted(ikd_rule_ctx *c)
         ikd_finding_message(f, "%s answered the %s of frame %u; the outcome is encrypted and no key is configured",
                             ikd_peer_str(&c->m->src, abuf, sizeof abuf), ikd_exchange_name(ex->version, ex->exch_type),
                             ex->request.frame);
+    if (c->m->version >= 2 && ex->exch_type == IKD_X2_IKE_AUTH) {
+        /* What the clear IKE_SA_INIT tells about the authentication. */
+        guint32 ev = 0;
+        char *known = ikd_auth_known(c->sa, &ev);
+        char *msg = g_strdup_printf("%s; %s", f->message, known);
+        g_free(f->message);
+        f->message = msg;
+        ikd_finding_evidence(f, ev);
+        g_free(known);
+    }
     ikd_finding_set(&f->hint, "to see the outcome, %s", key);
     g_free(key);
 }
