@@ -664,6 +664,34 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
     if (!psk && diagnose_trust(c, &v, n, verifier, refusal))
         return;
 
+    /* IKEv2 with pre-shared keys: the responder answers with its own AUTH
+     * only after it verified the initiator's (RFC 7296 2.15), so the key is
+     * the same when the initiator refuses that answer: what it refuses is
+     * the responder's identity (strongSwan: "constraint check failed:
+     * identity ... required"), unless each direction has its own key. */
+    if (v2 && psk && !refused_init && v.cred && v.own_id) {
+        auth_view iv;
+        collect_view(c->sa, TRUE, c->fi->frame, &iv);
+        gboolean asked_same = v.asked_id && g_ascii_strcasecmp(v.asked_id->text, v.own_id->text) == 0;
+        if (iv.cred && iv.v2_method == 2 && !iv.eap && !asked_same) {
+            f = report(c, IKD_CAUSE_ID_MISMATCH, &v, "identity");
+            ikd_finding_set(&f->offered, "%s", v.own_id->text);
+            ikd_finding_message(f, "%s refused the responder's authentication (%s) after the responder had "
+                                "accepted the initiator's pre-shared key (its AUTH in frame %u answers the initiator's "
+                                "in frame %u), so the key is the same and what the initiator refused is the "
+                                "responder's identity %s \"%s\" (frame %u)%s: it expects another remote identity "
+                                "(unless each direction uses its own key)",
+                                verifier, refusal, v.cred->frame, iv.cred->frame, id_type_name(v.own_id->type),
+                                v.own_id->text, v.own_id_frame,
+                                v.asked_id ? "" : "; the initiator sent no IDr, so its expectation is not on the wire");
+            ikd_finding_set(&f->hint, "make the initiator's remote identity match what the responder uses (\"%s\"): "
+                            "strongSwan swanctl.conf remote { id = %s } (ipsec.conf rightid=%s), or the responder's "
+                            "local.id/leftid; libreswan rightid=; Cisco crypto ikev2 profile match identity remote",
+                            v.own_id->text, v.own_id->text, v.own_id->text);
+            return;
+        }
+    }
+
     if (psk) {
         f = report(c, IKD_CAUSE_PSK_MISMATCH, &v, "pre-shared key");
         if (v.own_id)

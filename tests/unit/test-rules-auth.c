@@ -575,6 +575,41 @@ test_v2_initiator_refuses(void)
     ikd_tracker_free(t);
 }
 
+/* PSK both ways: the responder accepted the initiator's key and answered
+ * with its own AUTH; the initiator then refuses: the identity, not the key
+ * (lab capture ikev2-id-rejected-by-initiator-ss6-ss6). */
+static void
+test_v2_initiator_refuses_psk_identity(void)
+{
+    for (int asked = 0; asked < 2; asked++) {
+        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_msg m;
+        const ikd_finding *f;
+
+        v2_init(t, 1, SPI_A, SPI_B, 0);
+        v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", asked ? "responder.example" : NULL, 2);
+        ikd_tracker_add(t, &m);
+        v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 2);
+        g_assert_null(ikd_tracker_add(t, &m)->findings);
+        ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 2, 555);
+        m.encrypted = m.decrypted = 1;
+        notify(&m, IKD_N_AUTHENTICATION_FAILED);
+        f = only_finding(ikd_tracker_add(t, &m));
+        if (asked) {
+            /* it got the identity it asked for: then the keys differ */
+            g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
+        } else {
+            g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
+            g_assert_cmpstr(f->offered, ==, "responder.example");
+            g_assert_true(has_evidence(f, 3));
+            g_assert_true(has_evidence(f, 4));
+            g_assert_nonnull(strstr(f->message, "Initiator 198.51.100.10 refused the responder's authentication"));
+            g_assert_nonnull(strstr(f->hint, "remote { id = responder.example }"));
+        }
+        ikd_tracker_free(t);
+    }
+}
+
 static void
 test_v2_healthy_certs(void)
 {
@@ -920,6 +955,7 @@ main(int argc, char **argv)
     g_test_add_func("/auth/v2-id-elsewhere", test_v2_id_elsewhere);
     g_test_add_func("/auth/v2-asked-idr", test_v2_asked_idr);
     g_test_add_func("/auth/v2-initiator-refuses", test_v2_initiator_refuses);
+    g_test_add_func("/auth/v2-initiator-refuses-psk-identity", test_v2_initiator_refuses_psk_identity);
     g_test_add_func("/auth/v2-healthy-certs", test_v2_healthy_certs);
     g_test_add_func("/auth/v1-notify-refusals", test_v1_notify_refusals);
     g_test_add_func("/auth/v1-cert-untrusted-by-dn", test_v1_cert_untrusted_by_dn);
