@@ -316,9 +316,18 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
          * the findings (e.g. tshark -z expert). */
         for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame) {
             const ikd_cause_info *ci = ikd_cause_get(f->cause);
+            /* The GUI's Expert Information dialog taps "expert" with
+             * TL_REQUIRES_COLUMNS only: no tree, so without this it shows
+             * none of ikediag's findings. */
+            expert_add_info_format(pinfo, NULL, f->failure ? &ei_ikediag_failure[f->cause]
+                                                           : &ei_ikediag_recovered[f->cause],
+                                   "%s", f->message ? f->message : ci->title);
             if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
                 col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
         }
+        if (fi->retransmission_of)
+            expert_add_info_format(pinfo, NULL, &ei_ikediag_retransmission,
+                                   "Retransmission of the IKE message in frame %u", fi->retransmission_of);
     }
     if (have_tap_listener(ikediag_tap))
         tap_queue_packet(ikediag_tap, pinfo, fi);
