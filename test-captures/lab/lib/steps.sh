@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Scenario steps: one per line in STEPS (scenario.env), run in order after both daemons are up.
 #   initiate CHILD        the initiator brings up CHILD (and its IKE SA)
-#   initiate-ike IKE      the initiator brings up only the IKE SA
+#   initiate-ike IKE [T]  the initiator brings up only the IKE SA (swanctl returns after T s, the
+#                         daemon goes on)
 #   ping [N]              N pings from the initiator's inner address to the responder's
 #   rekey-child CHILD     the initiator rekeys CHILD
 #   rekey-ike IKE         the initiator rekeys the IKE SA
@@ -19,7 +20,7 @@ run_steps() {
         log "step: $line"
         case $verb in
             initiate)      peer_initiate child "$args" ;;
-            initiate-ike)  peer_initiate ike "$args" ;;
+            initiate-ike)  INITIATE_TIMEOUT=$(echo "$args" | awk '{print $2}') peer_initiate ike "${args%% *}" ;;
             rekey-child)   ss_swanctl ini --rekey --child "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
             rekey-ike)     ss_swanctl ini --rekey --ike "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
             terminate)     peer_terminate "$args" ;;
