@@ -35,6 +35,21 @@ topo_up() {
     ip -n $NS_RES addr add $RES_INNER/32 dev lo
     ip -n $NS_RES link set eth0 up
     ip -n $NS_RES route add default via 203.0.113.1
+    if [[ ${IPV6:-0} == 1 ]]; then
+        # IPv6 outer addresses (documentation prefix); the inner traffic selectors stay IPv4
+        ip netns exec $NS_GW sysctl -qw net.ipv6.conf.all.forwarding=1
+        local ns
+        for ns in $NS_INI $NS_GW $NS_RES; do ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0; done
+        ip -n $NS_INI addr add 2001:db8:1::10/64 dev eth0 nodad
+        ip -n $NS_GW addr add 2001:db8:1::1/64 dev gw-ini nodad
+        ip -n $NS_GW addr add 2001:db8:2::1/64 dev gw-res nodad
+        ip -n $NS_RES addr add 2001:db8:2::20/64 dev eth0 nodad
+        ip -n $NS_INI -6 route add default via 2001:db8:1::1
+        ip -n $NS_RES -6 route add default via 2001:db8:2::1
+        # warm the neighbour caches before the capture starts (else the first IKE packet is lost
+        # while neighbour discovery runs, and every IPv6 capture starts with a retransmission)
+        ip netns exec $NS_INI ping -6 -n -q -c 2 -i 0.3 -W 2 2001:db8:2::20 >/dev/null 2>&1 || true
+    fi
     if [[ ${NAT:-0} == 1 ]]; then
         ip netns exec $NS_GW iptables -t nat -A POSTROUTING -o gw-res -s 198.51.100.0/24 -j MASQUERADE
     fi
@@ -55,15 +70,17 @@ topo_down() {
     CREATED_NS=()
 }
 
-# run an iptables rule set (one rule per line, "ns: args") given in a scenario variable
+# run an iptables rule set (one rule per line, "ns: args"; "ns6:" for ip6tables) given in a scenario variable
 apply_rules() {
     local line ns args
     while IFS= read -r line; do
         [[ -z ${line// } || $line == \#* ]] && continue
         ns=${line%%:*} args=${line#*:}
+        local cmd=iptables
+        [[ $ns == *6 ]] && { cmd=ip6tables; ns=${ns%6}; }
         case $ns in ini) ns=$NS_INI ;; gw) ns=$NS_GW ;; res) ns=$NS_RES ;; *) die "bad rule: $line" ;; esac
         # shellcheck disable=SC2086
-        ip netns exec "$ns" iptables $args
+        ip netns exec "$ns" $cmd $args
     done <<< "$1"
 }
 
@@ -71,7 +88,7 @@ capture_start() {   # $1 = output pcap
     local ifc=${CAPTURE_IF:-gw-ini}
     # only IKE, NAT-T, ESP, ICMP and non-first IP fragments, so that frame numbers are stable
     ip netns exec $NS_GW tcpdump -i "$ifc" --immediate-mode -U -Z root -s 0 -w "$1" \
-        'udp port 500 or udp port 4500 or esp or icmp or (ip[6:2] & 0x1fff != 0)' 2>"$1.log" &
+        'udp port 500 or udp port 4500 or esp or icmp or (ip[6:2] & 0x1fff != 0) or (icmp6 and ip6[40] < 128) or (ip6 and ip6[6] == 44)' 2>"$1.log" &
     TCPDUMP_PID=$!
     PIDS+=("$TCPDUMP_PID")
     local i

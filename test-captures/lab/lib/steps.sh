@@ -8,7 +8,7 @@
 #   rekey-ike IKE         the initiator rekeys the IKE SA
 #   terminate IKE         the initiator deletes the IKE SA
 #   sleep S
-#   rules NS:IPTABLES-ARGS   add a firewall rule (NS = ini, gw, res) at this point
+#   rules NS:IPTABLES-ARGS   add a firewall rule (NS = ini, gw, res; ini6, gw6, res6 for ip6tables)
 #   stop-responder        kill the responder's daemon (peer goes silent)
 
 run_steps() {
