@@ -675,6 +675,7 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
         gboolean asked_same = v.asked_id && g_ascii_strcasecmp(v.asked_id->text, v.own_id->text) == 0;
         if (iv.cred && iv.v2_method == 2 && !iv.eap && !asked_same) {
             f = report(c, IKD_CAUSE_ID_MISMATCH, &v, "identity");
+            ikd_finding_evidence(f, iv.cred->frame);
             ikd_finding_set(&f->offered, "%s", v.own_id->text);
             ikd_finding_message(f, "%s refused the responder's authentication (%s) after the responder had "
                                 "accepted the initiator's pre-shared key (its AUTH in frame %u answers the initiator's "
