@@ -6,6 +6,7 @@
 #   ping [N]              N pings from the initiator's inner address to the responder's
 #   rekey-child CHILD     the initiator rekeys CHILD
 #   rekey-ike IKE         the initiator rekeys the IKE SA
+#   rekey-child-res CHILD the RESPONDER rekeys CHILD (strongSwan responder)
 #   terminate IKE         the initiator deletes the IKE SA
 #   sleep S
 #   rules NS:IPTABLES-ARGS   add a firewall rule (NS = ini, gw, res; ini6, gw6, res6 for ip6tables)
@@ -23,6 +24,7 @@ run_steps() {
             initiate-ike)  INITIATE_TIMEOUT=$(echo "$args" | awk '{print $2}') peer_initiate ike "${args%% *}" ;;
             rekey-child)   ss_swanctl ini --rekey --child "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
             rekey-ike)     ss_swanctl ini --rekey --ike "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
+            rekey-child-res) ss_swanctl res --rekey --child "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
             terminate)     peer_terminate "$args" ;;
             ping)          ip netns exec $NS_INI ping -n -q -c "${args:-3}" -i 0.3 -W 1 -I $INI_INNER $RES_INNER >> "$2/steps.out" 2>&1 ;;
             sleep)         sleep "$args" ;;
