@@ -15,6 +15,23 @@ ls_prepare() {   # role conf peerdir
     else echo '@initiator.example @responder.example : PSK "lab-secret-0123456789"' > "$d/ipsec.secrets"; fi
     chmod 600 "$d/ipsec.secrets"
     certutil -N -d "sql:$d/nss" --empty-password >/dev/null 2>&1
+    ls_install_cert "$role" "$d"
+}
+
+# certificate profile (I_CERT / R_CERT, see pki.sh) into pluto's NSS database: the peer's
+# certificate and key as nickname "peer", the trusted CAs (I_CA / R_CA) as trusted CA certificates
+ls_install_cert() {   # role peerdir
+    local role=$1 d=$2 prof cas ca key
+    [[ $role == ini ]] && prof=$I_CERT cas=$I_CA || prof=$R_CERT cas=$R_CA
+    [[ -z $prof ]] && return 0
+    key=$PKI_DIR/$role.key
+    [[ $prof == big ]] && key=$PKI_DIR/$role-big.key
+    openssl pkcs12 -export -inkey "$key" -in "$PKI_DIR/$role-$prof.crt" -name peer \
+        -passout pass: -out "$d/peer.p12" 2>/dev/null || die "openssl pkcs12 failed"
+    pk12util -i "$d/peer.p12" -d "sql:$d/nss" -W "" >/dev/null || die "pk12util failed"
+    for ca in $cas; do
+        certutil -A -d "sql:$d/nss" -n "$ca" -t "CT,," -i "$PKI_DIR/$ca.crt" || die "certutil -A $ca failed"
+    done
 }
 
 ls_start() {   # role daemon peerdir
