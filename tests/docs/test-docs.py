@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""Keep docs/ true: each CASE checks one document against the plugin.
+
+  fields     docs/fields.md lists exactly the ikediag.* fields tshark -G fields
+             shows, with their types; the expert-info severities match the
+             cause table (plugin/core/causes.c); the preferences and their
+             defaults match -G defaultprefs; every example filter compiles.
+  diagnoses  docs/diagnoses.md has one entry per cause keyword of causes.c,
+             no entry for a keyword that does not exist, and every entry has
+             the parts an analyst needs (wire, meaning, fixes per
+             implementation, keys).
+  training   every exercise of docs/training.md: its filter, run on its
+             capture, gives exactly the frames its answer states.
+  coloring   docs/ikediag.colorfilters parses, every rule's filter compiles,
+             and the failure rule colours the failing frame of a lab capture
+             but no frame of a successful one.
+
+  test-docs.py --plugin-dir DIR --wrapper tests/lib/tshark-nobody.sh --repo . CASE
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+ARGS = None
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def tshark(args, keys="-", capture=None, expect_rc=0):
+    cmd = [ARGS.wrapper, ARGS.plugin_dir, keys]
+    if capture:
+        cmd += ["-r", capture]
+    cmd += args
+    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if expect_rc is not None and res.returncode != expect_rc:
+        raise Failure("tshark exit %d: %s\n%s" % (res.returncode, " ".join(cmd), res.stderr))
+    return res
+
+
+def read(rel):
+    with open(os.path.join(ARGS.repo, rel), encoding="utf-8") as fh:
+        return fh.read()
+
+
+def lab(name):
+    d = os.path.join(ARGS.repo, "test-captures", name)
+    for f in ("capture.pcap", "capture.pcapng"):
+        if os.path.exists(os.path.join(d, f)):
+            return d, os.path.join(d, f)
+    raise Failure("no capture in %s" % d)
+
+
+SEV = {"IKD_SEV_CHAT": "Chat", "IKD_SEV_NOTE": "Note", "IKD_SEV_WARN": "Warning", "IKD_SEV_ERROR": "Error"}
+
+
+def cause_table():
+    """[(keyword, expert_name, severity, recovered_severity)] from causes.c"""
+    src = read("plugin/core/causes.c")
+    rows = re.findall(r'\{\s*IKD_CAUSE_\w+\s*,\s*"([^"]+)"\s*,\s*"([^"]+)"\s*,\s*"[^"]*"\s*,\s*'
+                      r'(IKD_SEV_\w+)\s*,\s*(IKD_SEV_\w+)', src)
+    check(len(rows) >= 20, "could not read the cause table from causes.c (%d rows)" % len(rows))
+    return [(k, e, SEV[s], SEV[r]) for k, e, s, r in rows]
+
+
+def table_rows(text, heading):
+    """Rows (lists of cells) of the first table after '## heading'."""
+    m = re.search(r"^## %s\s*$(.*?)(?=^## |\Z)" % re.escape(heading), text, re.M | re.S)
+    check(m, "no section '## %s'" % heading)
+    rows = []
+    for line in m.group(1).splitlines():
+        if line.startswith("|") and not re.match(r"^\|[-| ]+\|$", line):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows.append(cells)
+    return rows[1:]  # without the header
+
+
+def code(cell):
+    m = re.fullmatch(r"`([^`]*)`", cell)
+    return m.group(1) if m else None
+
+
+# ------------------------------------------------------------------ fields
+
+def case_fields():
+    doc = read("docs/fields.md")
+    out = tshark(["-G", "fields"]).stdout
+    registered = {}
+    for line in out.splitlines():
+        cols = line.split("\t")
+        if cols[0] == "F" and cols[2].startswith("ikediag."):
+            registered[cols[2]] = cols[3]
+    check(len(registered) >= 20, "tshark -G fields shows only %d ikediag fields: plugin not loaded?"
+          % len(registered))
+
+    documented, examples = {}, []
+    for heading in ("Tracking fields", "Finding fields"):
+        for cells in table_rows(doc, heading):
+            name = code(cells[0])
+            check(name, "%s: first cell is not a `field`: %r" % (heading, cells))
+            documented[name] = cells[1]
+            ex = code(cells[3])
+            check(ex, "%s: %s has no example filter" % (heading, name))
+            examples.append(ex)
+    tables = table_rows(doc, "Expert infos")
+    expert_sev = {}
+    for cells in tables:
+        if len(cells) == 5:          # cause table: failure + recovered variants
+            a, b = code(cells[0]), code(cells[3])
+            documented[a] = cells[1]
+            documented[b] = cells[1]
+            expert_sev[a] = cells[2]
+            expert_sev[b] = cells[4]
+    for cells in re.findall(r"^\| `(ikediag\.expert\.[a-z_.]+)` \| (FT_\w+) \| (\w+) \|", doc, re.M):
+        documented[cells[0]] = cells[1]
+
+    missing = sorted(set(registered) - set(documented))
+    stale = sorted(set(documented) - set(registered))
+    check(not missing, "registered but not in docs/fields.md: %s" % ", ".join(missing))
+    check(not stale, "in docs/fields.md but not registered: %s" % ", ".join(stale))
+    wrong = ["%s: doc %s, registered %s" % (n, documented[n], t)
+             for n, t in sorted(registered.items()) if documented[n] != t]
+    check(not wrong, "types differ: %s" % "; ".join(wrong))
+
+    for kw, ename, sev, rsev in cause_table():
+        f, r = "ikediag.expert." + ename, "ikediag.expert.%s.info" % ename
+        check(expert_sev.get(f) == sev, "%s: doc says %r, causes.c %r" % (f, expert_sev.get(f), sev))
+        check(expert_sev.get(r) == rsev, "%s: doc says %r, causes.c %r" % (r, expert_sev.get(r), rsev))
+
+    prefs = {}
+    for line in tshark(["-G", "defaultprefs"]).stdout.splitlines():
+        m = re.match(r"^#(ikediag\.\w+): (.*)$", line)
+        if m:
+            prefs[m.group(1)] = m.group(2)
+    doc_prefs = {code(c[0]): c[1] for c in table_rows(doc, "Preferences")}
+    check(prefs == doc_prefs, "preferences: registered %r, documented %r" % (prefs, doc_prefs))
+
+    d, cap = lab("ikev2-proposal-mismatch-ss6-ss6")
+    for ex in examples:
+        res = tshark(["-Y", ex], d, cap, expect_rc=None)
+        check(res.returncode == 0, "example filter %r does not compile: %s" % (ex, res.stderr.strip()))
+
+
+# --------------------------------------------------------------- diagnoses
+
+PARTS = ["On the wire", "Meaning", "strongSwan", "libreswan", "Cisco", "Keys"]
+
+
+def case_diagnoses():
+    doc = read("docs/diagnoses.md")
+    entries = {}
+    for m in re.finditer(r"^## `([a-z0-9-]+)`[^\n]*\n(.*?)(?=^## |\Z)", doc, re.M | re.S):
+        check(m.group(1) not in entries, "two entries for %s" % m.group(1))
+        entries[m.group(1)] = m.group(2)
+    keywords = [k for k, _, _, _ in cause_table()]
+    missing = [k for k in keywords if k not in entries]
+    stale = [k for k in entries if k not in keywords]
+    check(not missing, "cause keywords without an entry in docs/diagnoses.md: %s" % ", ".join(missing))
+    check(not stale, "entries in docs/diagnoses.md for unknown keywords: %s" % ", ".join(stale))
+    for k, body in entries.items():
+        for part in PARTS:
+            check(re.search(r"^\*\*%s" % re.escape(part), body, re.M),
+                  "entry %s has no '**%s…**' part" % (k, part))
+    # Same order as the catalogue, so a reader can follow causes.c.
+    check(list(entries) == keywords, "entries not in causes.c order")
+
+
+# ---------------------------------------------------------------- training
+
+def frames_of(res_stdout):
+    return [int(x) for x in res_stdout.split()]
+
+
+def case_training():
+    doc = read("docs/training.md")
+    blocks = re.findall(r"^### Exercise (\d+)[^\n]*\n(.*?)(?=^### |^## |\Z)", doc, re.M | re.S)
+    check(len(blocks) >= 8, "expected at least 8 exercises, found %d" % len(blocks))
+    for num, body in blocks:
+        cap = re.search(r"^Capture: `test-captures/([^`/]+)/`", body, re.M)
+        flt = re.search(r"^Filter: `(.+)`$", body, re.M)
+        ans = re.search(r"^Frames: ([0-9, ]+|none)$", body, re.M)
+        two = re.search(r"^Passes: 2$", body, re.M)
+        check(cap and flt and ans, "exercise %s lacks a Capture:, Filter: or Frames: line" % num)
+        d, capfile = lab(cap.group(1))
+        args = (["-2"] if two else []) + ["-Y", flt.group(1), "-T", "fields", "-e", "frame.number"]
+        got = frames_of(tshark(args, d, capfile).stdout)
+        want = [] if ans.group(1) == "none" else [int(x) for x in ans.group(1).replace(" ", "").split(",")]
+        check(got == want, "exercise %s (%s on %s): answer says %r, tshark gives %r"
+              % (num, flt.group(1), cap.group(1), want, got))
+
+
+# ---------------------------------------------------------------- coloring
+
+def case_coloring():
+    text = read("docs/ikediag.colorfilters")
+    rules = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = re.fullmatch(r"@([^@]+)@([^@]+)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]", line)
+        check(m, "not a colorfilters line: %r" % line)
+        for v in m.groups()[2:]:
+            check(0 <= int(v) <= 65535, "colour out of range in %r" % line)
+        rules.append((m.group(1), m.group(2)))
+    check(len(rules) >= 3, "expected at least 3 rules")
+    d, cap = lab("ikev2-ts-mismatch-ss6-ss6")
+    for name, flt in rules:
+        res = tshark(["-Y", flt], d, cap, expect_rc=None)
+        check(res.returncode == 0, "rule %r: filter does not compile: %s" % (name, res.stderr.strip()))
+    # The first rule is the failure rule: it colours the TS_UNACCEPTABLE
+    # answer (expected.txt: frame 4) and nothing in a clean negotiation.
+    name, flt = rules[0]
+    got = frames_of(tshark(["-Y", flt, "-T", "fields", "-e", "frame.number"], d, cap).stdout)
+    check(4 in got, "rule %r does not colour frame 4 of ikev2-ts-mismatch: %r" % (name, got))
+    d, cap = lab("ikev2-psk-ok-ss6-ss6")
+    got = frames_of(tshark(["-Y", flt, "-T", "fields", "-e", "frame.number"], d, cap).stdout)
+    check(got == [], "rule %r colours frames of a successful negotiation: %r" % (name, got))
+    # Wireshark itself accepts the file: tshark --color reads colorfilters
+    # from the profile; a broken file makes it complain on stderr.
+    cfg = os.path.join(ARGS.tmp, "colorcfg")
+    os.makedirs(cfg, exist_ok=True)
+    with open(os.path.join(cfg, "colorfilters"), "w") as fh:
+        fh.write(text)
+    res = tshark(["--color", "-Y", flt], cfg, cap, expect_rc=None)
+    check(res.returncode == 0 and "olor" not in res.stderr,
+          "tshark --color with the file as profile colorfilters: rc %d %s" % (res.returncode, res.stderr))
+
+
+CASES = {"fields": case_fields, "diagnoses": case_diagnoses, "training": case_training,
+         "coloring": case_coloring}
+
+
+def main():
+    global ARGS
+    p = argparse.ArgumentParser()
+    p.add_argument("--plugin-dir", required=True)
+    p.add_argument("--wrapper", required=True)
+    p.add_argument("--repo", required=True)
+    p.add_argument("--tmp", default=os.environ.get("TMPDIR", "/tmp"))
+    p.add_argument("case", choices=sorted(CASES))
+    ARGS = p.parse_args()
+    try:
+        CASES[ARGS.case]()
+    except Failure as e:
+        print("FAIL (%s): %s" % (ARGS.case, e))
+        return 1
+    print("PASS (%s)" % ARGS.case)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
