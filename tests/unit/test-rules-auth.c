@@ -642,6 +642,38 @@ test_v2_healthy_certs(void)
     ikd_tracker_free(t);
 }
 
+/* Without keys: the encrypted-outcome finding says what the clear
+ * IKE_SA_INIT tells about the authentication. */
+static void
+test_v2_no_keys_certreq(void)
+{
+    for (int creq = 0; creq < 2; creq++) {
+        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_msg m;
+        const ikd_finding *f;
+
+        v2_init(t, 1, SPI_A, SPI_B, creq ? 0x2e : 0);
+        ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
+        m.encrypted = 1;
+        ikd_tracker_add(t, &m);
+        ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 404);
+        m.encrypted = 1;
+        m.content_len = 80;
+        f = only_finding(ikd_tracker_add(t, &m));
+        g_assert_cmpint(f->cause, ==, IKD_CAUSE_ENCRYPTED_OUTCOME);
+        g_assert_false(f->failure);
+        g_assert_nonnull(strstr(f->message, "inside the encrypted IKE_AUTH (frames 3 and 4)"));
+        if (creq) {
+            g_assert_nonnull(strstr(f->message, "certificate authentication is expected: the responder asked in "
+                                                "frame 2 for certificates from CA key SHA-1 2e2e2e"));
+            g_assert_true(has_evidence(f, 2));
+        } else {
+            g_assert_nonnull(strstr(f->message, "neither peer sent a CERTREQ"));
+        }
+        ikd_tracker_free(t);
+    }
+}
+
 /* ---------------------------------------------------------------- IKEv1 */
 
 /* Main Mode 1..4 (frames 1-4) with phase 1 auth method 'auth'. */
@@ -957,6 +989,7 @@ main(int argc, char **argv)
     g_test_add_func("/auth/v2-initiator-refuses", test_v2_initiator_refuses);
     g_test_add_func("/auth/v2-initiator-refuses-psk-identity", test_v2_initiator_refuses_psk_identity);
     g_test_add_func("/auth/v2-healthy-certs", test_v2_healthy_certs);
+    g_test_add_func("/auth/v2-no-keys-certreq", test_v2_no_keys_certreq);
     g_test_add_func("/auth/v1-notify-refusals", test_v1_notify_refusals);
     g_test_add_func("/auth/v1-cert-untrusted-by-dn", test_v1_cert_untrusted_by_dn);
     g_test_add_func("/auth/v1-mm5-stall-unreadable-reply", test_v1_mm5_stall_unreadable_reply);
