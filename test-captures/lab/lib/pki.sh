@@ -50,9 +50,10 @@ _issue() {   # ca key id out [pki options]
 pki_install_ss() {   # role swanctl-dir
     local role=$1 d=$2 prof cas ca
     [[ $role == ini ]] && prof=$I_CERT cas=$I_CA || prof=$R_CERT cas=$R_CA
+    # trusted CAs: wanted as soon as the peer has a certificate or verifies one (EAP clients)
+    for ca in $cas; do cp "$PKI_DIR/$ca.crt" "$d/x509ca/$ca.crt"; done
     [[ -z $prof ]] && return 0
     cp "$PKI_DIR/$role-$prof.crt" "$d/x509/peer.crt"
     if [[ $prof == big ]]; then cp "$PKI_DIR/$role-big.key" "$d/private/peer.key"
     else cp "$PKI_DIR/$role.key" "$d/private/peer.key"; fi
-    for ca in $cas; do cp "$PKI_DIR/$ca.crt" "$d/x509ca/$ca.crt"; done
 }

@@ -4,7 +4,7 @@
 # nsenter into that charon's namespaces.
 
 SS_PLUGINS_5="random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints kdf kernel-libipsec kernel-netlink socket-default vici"
-SS_PLUGINS_6="random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-libipsec kernel-netlink socket-default vici"
+SS_PLUGINS_6="random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints kernel-libipsec kernel-netlink socket-default vici eap-identity eap-md5"
 
 # $1 role (ini|res), $2 daemon (ss|ss6), $3 peer work dir (holds swanctl/ and gets the logs)
 ss_write_conf() {
