@@ -18,7 +18,8 @@ trixie_apt_opts() {
 setup_system_packages() {
     local need=()
     for p in strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins \
-             libstrongswan-standard-plugins tcpdump tshark iptables iproute2; do
+             libstrongswan-standard-plugins tcpdump tshark iptables iproute2 iputils-ping \
+             libnss3-tools openssl; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
     done
     if ((${#need[@]})); then
