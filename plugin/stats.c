@@ -451,6 +451,17 @@ tree_helper_packet(void *tapdata _U_, packet_info *pinfo _U_, epan_dissect_t *ed
     return TAP_PACKET_DONT_REDRAW;
 }
 
+/* Wireshark frees the helper listener itself when it tears down all taps
+ * (tap_cleanup(), as tshark 4.6 does at exit before the stats tree's own
+ * cleanup runs); tree_cleanup() must then not remove it a second time, or
+ * it frees the listener twice ("double free or corruption", exit 134). */
+static void
+tree_helper_finish(void *tapdata)
+{
+    tree_state *ts = tapdata;
+    ts->listening = FALSE;
+}
+
 static void
 tree_helper_draw(void *tapdata)
 {
@@ -538,7 +549,7 @@ tree_init(stats_tree *st)
     if (!ts->listening) {
         GString *err = register_tap_listener(IKD_STATS_TAP, ts, NULL, TL_REQUIRES_NOTHING,
                                              tree_helper_reset, tree_helper_packet,
-                                             tree_helper_draw, NULL);
+                                             tree_helper_draw, tree_helper_finish);
         if (err)
             g_string_free(err, TRUE);   /* cannot happen: no filter */
         else
