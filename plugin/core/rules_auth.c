@@ -881,12 +881,67 @@ ikd_rules_auth_stall(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame
     return TRUE;
 }
 
+/* ------------------------------------------------------------ IKEv1 AM */
+
+/* Aggressive Mode with a pre-shared key: AM2 carries the responder's
+ * HASH_R, which the initiator checks with its own PSK (RFC 2409 5.4).  A
+ * wrong PSK shows as an initiator that never sends AM3 and answers AM2 with
+ * an Informational the responder's key cannot open, or not at all (then the
+ * responder repeats AM2). */
+static ikd_exchange *
+am3_missing(const ikd_sa *sa)
+{
+    ikd_exchange *am = sa->exchanges;
+
+    if (sa->version != 1 || sa->mode != IKD_X1_AGGRESSIVE || sa->ike_established || !am ||
+        am->exch_type != IKD_X1_AGGRESSIVE || !am->response.frame || am->final.frame)
+        return NULL;
+    if (!is_psk_v1(v1_auth_method(sa)))
+        return NULL;
+    return am;
+}
+
+static gboolean
+am_refusal(ikd_rule_ctx *c, gboolean repeated_am2)
+{
+    ikd_exchange *am = am3_missing(c->sa);
+    const ikd_digest *d = c->d;
+    char abuf[64];
+    ikd_finding *f;
+
+    if (!am || c->fi->frame < am->response.frame)
+        return FALSE;
+    if (ikd_sa_has_cause(c->sa, IKD_CAUSE_PSK_MISMATCH))
+        return TRUE;
+    if (!repeated_am2 && (!d || !c->ex->from_initiator || c->m->exch_type != IKD_X1_INFORMATIONAL ||
+                          !(c->m->malformed || (d->encrypted && !d->decrypted))))
+        return FALSE;
+    f = ikd_report(c->t, c->sa, am, c->fi->frame, IKD_CAUSE_PSK_MISMATCH, TRUE);
+    ikd_finding_evidence(f, am->response.frame);
+    ikd_finding_set(&f->mismatch, "pre-shared key");
+    if (repeated_am2)
+        ikd_finding_message(f, "Responder %s repeated Aggressive Mode message 2 (first sent in frame %u) in frame "
+                            "%u: the initiator never completed with message 3, which it does not send when the "
+                            "responder's HASH_R does not verify with its own pre-shared key, so the pre-shared "
+                            "keys (or the identities they are looked up by) likely differ",
+                            ikd_peer_str(&c->m->src, abuf, sizeof abuf), am->response.frame, c->fi->frame);
+    else
+        ikd_finding_message(f, "Initiator %s answered Aggressive Mode message 2 (frame %u) with an unreadable "
+                            "Informational in frame %u instead of message 3: it could not verify the responder's "
+                            "HASH_R with its pre-shared key, so the pre-shared keys (or the identities they are "
+                            "looked up by) likely differ",
+                            ikd_peer_str(&c->m->src, abuf, sizeof abuf), am->response.frame, c->fi->frame);
+    ikd_finding_set(&f->hint, "%s; better, leave Aggressive Mode with pre-shared keys (its hash can be cracked "
+                    "offline): use Main Mode or IKEv2", mm5_hint());
+    return TRUE;
+}
+
 gboolean
 ikd_rules_auth_unreadable(ikd_rule_ctx *c)
 {
     if (!c->sa || !c->ex || c->m->version != 1)
         return FALSE;
-    return mm5_stall_on_reply(c);
+    return mm5_stall_on_reply(c) || am_refusal(c, FALSE);
 }
 
 /* ------------------------------------------------------------ no keys */
@@ -989,6 +1044,8 @@ ikd_rules_auth(ikd_rule_ctx *c)
     if (c->fi->retransmission_of) {
         if (m->version == 1 && c->fi->role == IKD_ROLE_RESPONSE && c->ex->phase1_step == 2)
             mm4_repeated(c);
+        else if (m->version == 1 && c->fi->role == IKD_ROLE_RESPONSE && c->ex->exch_type == IKD_X1_AGGRESSIVE)
+            am_refusal(c, TRUE);
         return;
     }
 
@@ -1020,7 +1077,8 @@ ikd_rules_auth(ikd_rule_ctx *c)
             diagnose_refusal(c, n, !sender_init);
             return;
         }
-        mm5_stall_on_reply(c);
+        if (!mm5_stall_on_reply(c))
+            am_refusal(c, FALSE);
         return;
     }
     if ((c->fi->phase1_msg == 6 && m->exch_type == IKD_X1_MAIN) ||

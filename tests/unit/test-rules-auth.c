@@ -890,6 +890,49 @@ test_v1_mm4_repeated(void)
     ikd_tracker_free(t);
 }
 
+/* Aggressive Mode with a PSK: the initiator cannot verify HASH_R in AM2;
+ * it sends an unreadable Informational, or nothing (AM2 repeated). */
+static void
+test_v1_am_refusal(void)
+{
+    for (int variant = 0; variant < 2; variant++) {
+        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_msg m;
+        const ikd_finding *f;
+
+        ike(&m, 1, 1, IKD_X1_AGGRESSIVE, TRUE, FALSE, SPI_A, ZERO, 0, 1);
+        ike_proposal(&m, 1);
+        ident(&m, TRUE, 2, "initiator.example");
+        ikd_tracker_add(t, &m);
+        ike(&m, 2, 1, IKD_X1_AGGRESSIVE, FALSE, TRUE, SPI_A, SPI_B, 0, 2);
+        ike_proposal(&m, 1);
+        ident(&m, TRUE, 2, "responder.example");
+        m.has_hash = 1;
+        /* (AM2 may carry the aggressive-mode-psk warning: rules_hygiene.c) */
+        ikd_tracker_add(t, &m);
+        g_assert_cmpuint(count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
+        if (variant == 0) {
+            ike(&m, 3, 1, IKD_X1_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 99, 3);
+            m.flags = IKD_FLAG_V1_E;
+            m.encrypted = 1;
+            m.decrypted = 1;
+            m.malformed = 1;
+        } else {
+            ike(&m, 3, 1, IKD_X1_AGGRESSIVE, FALSE, TRUE, SPI_A, SPI_B, 0, 2);    /* AM2 again */
+            ike_proposal(&m, 1);
+            ident(&m, TRUE, 2, "responder.example");
+            m.has_hash = 1;
+        }
+        f = only_finding(ikd_tracker_add(t, &m));
+        g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
+        g_assert_true(has_evidence(f, 2));
+        g_assert_nonnull(strstr(f->message, variant == 0 ? "unreadable Informational in frame 3"
+                                                         : "repeated Aggressive Mode message 2"));
+        g_assert_nonnull(strstr(f->message, "likely differ"));
+        ikd_tracker_free(t);
+    }
+}
+
 /* A healthy Main Mode: MM6 comes, nothing said. */
 static void
 test_v1_healthy(void)
@@ -995,6 +1038,7 @@ main(int argc, char **argv)
     g_test_add_func("/auth/v1-mm5-stall-unreadable-reply", test_v1_mm5_stall_unreadable_reply);
     g_test_add_func("/auth/v1-mm5-stall-retransmissions", test_v1_mm5_stall_retransmissions);
     g_test_add_func("/auth/v1-mm4-repeated", test_v1_mm4_repeated);
+    g_test_add_func("/auth/v1-am-refusal", test_v1_am_refusal);
     g_test_add_func("/auth/v1-healthy", test_v1_healthy);
     g_test_add_func("/version/refused-by-v1-only-peer", test_version_refused_by_v1_only_peer);
     g_test_add_func("/version/invalid-major", test_version_invalid_major);
