@@ -36,6 +36,9 @@
 #include "names.h"
 
 #define MAX_VIEW_CERTS   (2 * IKD_MAX_CERTS)
+/* Clock difference tolerated between the capture host and a peer that
+ * accepted a certificate (seconds). */
+#define IKD_ACCEPTED_SKEW 300
 #define MAX_VIEW_CERTREQ (2 * IKD_MAX_CERTREQ)
 
 /* ------------------------------------------------------------ helpers */
@@ -1009,8 +1012,10 @@ accepted_out_of_date(ikd_rule_ctx *c)
         gint64 now = cfg->now_override_sec ? cfg->now_override_sec : v.cert_time;
         for (guint i = 0; i < v.n_cert; i++) {
             const ikd_cert *ct = v.cert[i];
-            gboolean expired = ct->not_after && now > ct->not_after;
-            gboolean early = ct->not_before && now < ct->not_before;
+            /* The peer's clock said yes: a few minutes off is the two clocks,
+             * not the certificate. */
+            gboolean expired = ct->not_after && now > ct->not_after + IKD_ACCEPTED_SKEW;
+            gboolean early = ct->not_before && now < ct->not_before - IKD_ACCEPTED_SKEW;
             if (!expired && !early)
                 continue;
             char *bound = time_text(expired ? ct->not_after : ct->not_before), *cap = time_text(now);
