@@ -321,6 +321,46 @@ def case_ek_json():
     check("ikediag.cause" in out, "json -J ikediag lost the fields")
 
 
+def case_prefs():
+    # Each preference of Edit > Preferences > Protocols > IKEDIAG changes
+    # what ikediag reports (docs/fields.md, "Preferences").
+    def causes(d, cap, extra):
+        out = tshark(extra + ["-Y", "ikediag.cause", "-T", "fields", "-e", "frame.number",
+                              "-e", "ikediag.cause"], d, cap).stdout
+        return [tuple(l.split("\t")) for l in out.splitlines()]
+
+    # no_response_retransmits: the finding moves with the threshold; above
+    # the 3 retransmissions of the capture only -2 reports it (end of file).
+    d, cap = lab("ikev2-no-response-ss6-ss6")
+    check(causes(d, cap, []) == [("4", "no-response")], "default threshold: %r" % causes(d, cap, []))
+    got = causes(d, cap, ["-o", "ikediag.no_response_retransmits:2"])
+    check(got == [("3", "no-response")], "threshold 2: %r" % got)
+    got = causes(d, cap, ["-o", "ikediag.no_response_retransmits:10"])
+    check(got == [], "threshold 10, one pass: %r" % got)
+    got = causes(d, cap, ["-2", "-o", "ikediag.no_response_retransmits:10"])
+    check(got == [("4", "no-response")], "threshold 10, -2: %r" % got)
+
+    # weak_crypto: off removes the weak-crypto findings (3DES chosen).
+    d, cap = lab("ikev2-weak-crypto-ss6-ss6")
+    on = [c for _, c in causes(d, cap, [])]
+    check("weak-crypto" in on, "weak-crypto expected by default: %r" % on)
+    off = [c for _, c in causes(d, cap, ["-o", "ikediag.weak_crypto:FALSE"])]
+    check("weak-crypto" not in off, "weak_crypto:FALSE still reports it: %r" % off)
+
+    # info_tags: the [IKE: <cause>] tag, in the summary line (no tree) and
+    # in the Info column field (tree); off removes it, the finding stays.
+    d, cap = lab("ikev2-proposal-mismatch-ss6-ss6")
+    tag = "[IKE: ike-proposal-mismatch]"
+    plain = tshark([], d, cap).stdout.splitlines()
+    check(tag in plain[1] and tag not in plain[0], "summary lines: %r" % plain)
+    info = tshark(["-T", "fields", "-e", "_ws.col.Info"], d, cap).stdout.splitlines()
+    check(tag in info[1], "Info column field: %r" % info)
+    plain = tshark(["-o", "ikediag.info_tags:FALSE"], d, cap).stdout
+    check("[IKE:" not in plain, "info_tags:FALSE still tags: %r" % plain)
+    got = causes(d, cap, ["-o", "ikediag.info_tags:FALSE"])
+    check(got == [("2", "ike-proposal-mismatch")], "info_tags:FALSE lost the finding: %r" % got)
+
+
 CASES = {
     "sa-lab": case_sa_lab,
     "sa-final": case_sa_final,
@@ -328,6 +368,7 @@ CASES = {
     "bad-arg": case_bad_arg,
     "wireshark": case_wireshark,
     "ek-json": case_ek_json,
+    "prefs": case_prefs,
 }
 
 
