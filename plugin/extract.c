@@ -30,6 +30,7 @@
 typedef enum {
     F_NONE = 0,
     F_IP_SRC, F_IP_DST, F_IP6_SRC, F_IP6_DST, F_IP_FRAG_COUNT, F_IP6_FRAG_COUNT,
+    F_IP_PROTO,                     /* IPv4 protocol / IPv6 fragment header's next header */
     F_UDP_SRCPORT, F_UDP_DSTPORT,
     F_ICMP_TYPE, F_ICMP_CODE, F_ICMP6_TYPE, F_ICMP6_CODE,
     F_ESP_SPI, F_ESP_SEQ,
@@ -66,6 +67,7 @@ static const struct { field_key key; const char *name; } wanted_fields[] = {
     { F_IP_SRC, "ip.src" }, { F_IP_DST, "ip.dst" },
     { F_IP6_SRC, "ipv6.src" }, { F_IP6_DST, "ipv6.dst" },
     { F_IP_FRAG_COUNT, "ip.fragment.count" }, { F_IP6_FRAG_COUNT, "ipv6.fragment.count" },
+    { F_IP_PROTO, "ip.proto" }, { F_IP_PROTO, "ipv6.fraghdr.nxt" },
     { F_UDP_SRCPORT, "udp.srcport" }, { F_UDP_DSTPORT, "udp.dstport" },
     { F_ICMP_TYPE, "icmp.type" }, { F_ICMP_CODE, "icmp.code" },
     { F_ICMP6_TYPE, "icmpv6.type" }, { F_ICMP6_CODE, "icmpv6.code" },
@@ -140,6 +142,7 @@ static const struct { field_key key; const char *name; } wanted_fields[] = {
 static GHashTable *key_by_hfid;
 static GArray *wanted_ids;
 static int proto_isakmp = -1, proto_esp = -1, proto_icmp = -1, proto_icmpv6 = -1;
+static int proto_udp = -1, proto_ip = -1, proto_ipv6 = -1, proto_ipv6_frag = -1, proto_data = -1;
 
 void
 ikd_extract_init(void)
@@ -166,6 +169,11 @@ ikd_extract_init(void)
     }
     proto_isakmp = proto_get_id_by_filter_name("isakmp");
     proto_esp = proto_get_id_by_filter_name("esp");
+    proto_udp = proto_get_id_by_filter_name("udp");
+    proto_ip = proto_get_id_by_filter_name("ip");
+    proto_ipv6 = proto_get_id_by_filter_name("ipv6");
+    proto_ipv6_frag = proto_get_id_by_filter_name("ipv6.fraghdr");
+    proto_data = proto_get_id_by_filter_name("data");
     proto_icmp = proto_get_id_by_filter_name("icmp");
     proto_icmpv6 = proto_get_id_by_filter_name("icmpv6");
 }
@@ -189,6 +197,29 @@ ikd_extract_frame_is_relevant(packet_info *pinfo)
         if (id == proto_isakmp || id == proto_esp)
             return TRUE;
     }
+    return ikd_extract_is_ip_fragment(pinfo);
+}
+
+/* An IP fragment that was not reassembled in this frame: the IP dissector
+ * handed its bytes straight to "data" ("ip:data", "ipv6:ipv6.fraghdr:data",
+ * no UDP).  IKE messages
+ * too large for the path MTU look like this when a fragment is lost
+ * (rules_nat.c); whether it is UDP (ip.proto) is read in the walk.  Only
+ * the layer list is read here: other traffic stays as cheap as before (a
+ * TCP payload is "ip:tcp:data", not "ip:data"). */
+gboolean
+ikd_extract_is_ip_fragment(packet_info *pinfo)
+{
+    int prev = -1;
+
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        if (id == proto_udp)
+            return FALSE;
+        if (id == proto_data && (prev == proto_ip || prev == proto_ipv6 || prev == proto_ipv6_frag))
+            return TRUE;
+        prev = id;
+    }
     return FALSE;
 }
 
@@ -201,6 +232,8 @@ typedef struct {
     gboolean     ike_done;          /* a second message in the frame is ignored */
     gboolean     icmp;
     int          n_ip;              /* IP headers seen (outer, quoted) */
+    guint8       ip_proto;          /* the outer header's protocol (IP fragments) */
+    gboolean     ip_proto_seen;
     guint8       payload;           /* current payload type */
     /* IKEv1 proposal header, copied into each transform's ikd_proposal */
     guint8       v1_prop_number, v1_prop_protocol;
@@ -793,6 +826,12 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
     case F_IP_DST: case F_IP6_DST:
         read_addr(fi, c->icmp && c->n_ip > 1 ? &m->quoted_dst : &m->dst, key == F_IP6_DST ? 6 : 4);
         break;
+    case F_IP_PROTO:
+        if (!c->ip_proto_seen) {     /* the outer header's, not a quoted one's */
+            c->ip_proto = (guint8)ikd_fi_uint(fi);
+            c->ip_proto_seen = TRUE;
+        }
+        break;
     case F_IP_FRAG_COUNT: case F_IP6_FRAG_COUNT:
         if (ikd_fi_uint(fi) > 1)
             m->ip_fragmented = 1;
@@ -1145,6 +1184,9 @@ ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m)
     } else if (m->kind == IKD_MSG_ICMP_ERROR) {
         if (m->version == 0 && m->ispi[0] == 0 && m->msgid == 0)
             return FALSE;
+    } else if (m->kind == IKD_MSG_NONE && m->src.family && c.ip_proto == 17 /* UDP */ &&
+               ikd_extract_is_ip_fragment(pinfo)) {
+        m->kind = IKD_MSG_IP_FRAGMENT;      /* the tracker keeps it only between IKE peers */
     }
     return m->kind != IKD_MSG_NONE;
 }

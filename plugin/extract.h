@@ -17,6 +17,8 @@ void ikd_extract_init(void);
 GArray *ikd_extract_wanted_hfids(void);
 /* Protocol ids whose presence in a frame makes it worth looking at. */
 gboolean ikd_extract_frame_is_relevant(packet_info *pinfo);
+/* An IP fragment not reassembled in this frame (IKE lost to fragmentation). */
+gboolean ikd_extract_is_ip_fragment(packet_info *pinfo);
 /* Fills m from the tree; returns FALSE when the frame holds nothing ikediag
  * tracks. */
 gboolean ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m);

@@ -146,7 +146,10 @@ typedef enum {
     IKD_MSG_NONE = 0,
     IKD_MSG_IKE,                    /* an IKE message (UDP 500/4500) */
     IKD_MSG_ESP,                    /* ESP, raw or UDP-encapsulated */
-    IKD_MSG_ICMP_ERROR              /* ICMP error quoting an IKE message */
+    IKD_MSG_ICMP_ERROR,             /* ICMP error quoting an IKE message */
+    IKD_MSG_IP_FRAGMENT             /* an IP fragment of a UDP datagram that was not
+                                       reassembled in this frame (rules_nat.c: IKE
+                                       messages lost to fragmentation) */
 } ikd_msg_kind;
 
 /* Exchange types (IKEv1 RFC 2408/2409, IKEv2 RFC 7296). */

@@ -15,7 +15,11 @@ ikd_rules_message(ikd_rule_ctx *c)
     if (c->m->malformed && c->fi->retransmission_of) {
         /* Wireshark 4.0 cannot decrypt a retransmitted IKEv1 message (the IV
          * chain has moved on), so its payloads look malformed; the bytes
-         * equal the original, which the tracker has already read. */
+         * equal the original, which the tracker has already read.  The path
+         * rules go first: a blocked UDP 4500, a lost IP fragment or a dead
+         * peer explains the retransmissions better than no-response. */
+        ikd_rules_nat(c);
+        ikd_rules_liveness(c);
         ikd_rules_reachability(c);
         return;
     }
@@ -31,12 +35,14 @@ ikd_rules_message(ikd_rule_ctx *c)
                             "ikediag draws no conclusion from it", c->fi->frame);
         return;
     }
+    /* path and liveness before reachability: see above */
+    ikd_rules_nat(c);
+    ikd_rules_liveness(c);
     ikd_rules_reachability(c);
     ikd_rules_proposals(c);
     ikd_rules_selectors(c);
     if (!ikd_rules_aggressive_refused(c))
         ikd_rules_auth(c);
-    ikd_rules_nat(c);
     ikd_rules_hygiene(c);
     /* last: only where no rule could read the answer */
     if (!c->fi->findings)
@@ -46,15 +52,16 @@ ikd_rules_message(ikd_rule_ctx *c)
 void
 ikd_rules_other(ikd_rule_ctx *c)
 {
-    ikd_rules_reachability(c);
     ikd_rules_nat(c);
+    ikd_rules_reachability(c);
 }
 
 void
 ikd_rules_finish(ikd_tracker *t, ikd_sa *sa)
 {
-    ikd_rules_reachability_finish(t, sa);
     ikd_rules_nat_finish(t, sa);
+    ikd_rules_liveness_finish(t, sa);
+    ikd_rules_reachability_finish(t, sa);
 }
 
 const ikd_notify *

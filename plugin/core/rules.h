@@ -48,6 +48,15 @@ gboolean ikd_rules_auth_stall(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guin
  * authentication (CERTREQs), for an encrypted IKE_AUTH; g_free() it. */
 char *ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame);
 void ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa);
+/* rules_liveness.c: DPD / liveness checks, Deletes, anti-DoS cookies. */
+void ikd_rules_liveness(ikd_rule_ctx *c);
+void ikd_rules_liveness_finish(ikd_tracker *t, ikd_sa *sa);
+/* rules_nat.c: the NAT-D hash HASH(SPIi | SPIr | address | port) of RFC 7296
+ * 2.23 (SHA-1) and RFC 3947 (the negotiated hash, told by the payload's
+ * length).  Writes it into out (64 bytes); returns its length, 0 when the
+ * length names no known hash or the address is unset. */
+gsize ikd_natd_hash(gsize hash_len, const guint8 ispi[8], const guint8 rspi[8],
+                    const ikd_addr *addr, guint16 port, guint8 out[64]);
 
 /* Shared helpers (rules.c). */
 const ikd_notify *ikd_digest_notify(const ikd_digest *d, guint16 type);

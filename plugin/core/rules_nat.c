@@ -1,21 +1,561 @@
 /* rules_nat.c
- * NAT detection (RFC 7296 2.23, RFC 3947), NAT-T and ESP flow checks.
+ * The path between the peers: NAT detection (RFC 7296 2.23, RFC 3947),
+ * NAT-T on UDP 4500, ESP encapsulation and direction, and IKE messages lost
+ * to IP fragmentation.
+ *
+ * Everything here is judged "as seen from the capture point": a NAT-D hash
+ * is recomputed over the addresses and ports of the packet as captured, so
+ * a mismatch says a NAT sits between the sender (or receiver) and the
+ * capture point, and ESP seen one way says the other way never reached the
+ * capture point.
+ *
+ * These rules run before rules_reachability.c (rules.c): on the frame where
+ * a request has been retransmitted often enough to be called unanswered, a
+ * blocked UDP 4500 or a lost IP fragment is the better diagnosis, and
+ * no-response stays silent once an SA has an explained failure.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <string.h>
+
 #include "rules.h"
 #include "names.h"
+
+#define NAT_T_PORT 4500
+
+/* IKEv1 fragmentation vendor ID (strongSwan, Cisco, libreswan agree):
+ * MD5("FRAGMENTATION"), followed by 4 bytes of flags. */
+static const guint8 vid_v1_fragmentation[16] = {
+    0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85, 0x25, 0xe7, 0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3
+};
+
+/* ------------------------------------------------------------ helpers */
+
+gsize
+ikd_natd_hash(gsize hash_len, const guint8 ispi[8], const guint8 rspi[8],
+              const ikd_addr *addr, guint16 port, guint8 out[64])
+{
+    GChecksumType type;
+    GChecksum *ck;
+    guint8 pb[2] = { (guint8)(port >> 8), (guint8)port };
+    gsize len = 64;
+
+    /* RFC 3947 uses the hash negotiated for phase 1; its output length
+     * names it unambiguously among those IKEv1 negotiates. */
+    switch (hash_len) {
+    case 16: type = G_CHECKSUM_MD5; break;
+    case 20: type = G_CHECKSUM_SHA1; break;
+    case 32: type = G_CHECKSUM_SHA256; break;
+    case 48: type = G_CHECKSUM_SHA384; break;
+    case 64: type = G_CHECKSUM_SHA512; break;
+    default: return 0;
+    }
+    if (addr->family != 4 && addr->family != 6)
+        return 0;
+    ck = g_checksum_new(type);
+    g_checksum_update(ck, ispi, 8);
+    g_checksum_update(ck, rspi, 8);
+    g_checksum_update(ck, addr->bytes, addr->family == 4 ? 4 : 16);
+    g_checksum_update(ck, pb, 2);
+    g_checksum_get_digest(ck, out, &len);
+    g_checksum_free(ck);
+    return len == hash_len ? len : 0;
+}
+
+static const char *
+hash_name(gsize len)
+{
+    switch (len) {
+    case 16: return "MD5";
+    case 20: return "SHA-1";
+    case 32: return "SHA2-256";
+    case 48: return "SHA2-384";
+    case 64: return "SHA2-512";
+    default: return "?";
+    }
+}
+
+static gboolean
+sa_has_failure(const ikd_sa *sa)
+{
+    for (guint32 i = 0; i < sa->n_findings; i++) {
+        if (sa->findings[i]->failure)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static const char *
+side_name(gboolean initiator)
+{
+    return initiator ? "initiator" : "responder";
+}
+
+/* The last frame after 'after' in which the side that should answer 'ex'
+ * sent anything on this SA (IKE or ESP), or 0. */
+static guint32
+peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after)
+{
+    guint32 last = 0;
+    int peer_dir = ex->from_initiator ? 1 : 0;
+
+    for (const ikd_exchange *o = sa->exchanges; o; o = o->next_in_sa) {
+        if (o->from_initiator == ex->from_initiator && o->response.last_frame > after)
+            last = MAX(last, o->response.last_frame);
+        if (o->from_initiator != ex->from_initiator && o->request.last_frame > after)
+            last = MAX(last, o->request.last_frame);
+    }
+    if (sa->esp_last[peer_dir] > after)
+        last = MAX(last, sa->esp_last[peer_dir]);
+    return last;
+}
+
+/* The last response from the peer of 'ex' before 'before' (it was alive
+ * then), or 0. */
+static guint32
+last_answer_before(const ikd_sa *sa, const ikd_exchange *ex, guint32 before)
+{
+    guint32 last = 0;
+    for (const ikd_exchange *o = sa->exchanges; o; o = o->next_in_sa) {
+        if (o->from_initiator == ex->from_initiator && o->response.frame && o->response.frame < before)
+            last = MAX(last, o->response.frame);
+    }
+    return last;
+}
+
+/* ------------------------------------------------------------ NAT detection */
+
+static void
+report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolean dst_mismatch,
+           const char *how)
+{
+    ikd_sa *sa = c->sa;
+    const ikd_msg *m = c->m;
+    char sbuf[64], dbuf[64];
+    GString *s;
+    ikd_finding *f;
+
+    if (src_mismatch)
+        sa->nat_behind |= sender_init ? IKD_NAT_BEHIND_INITIATOR : IKD_NAT_BEHIND_RESPONDER;
+    if (dst_mismatch)
+        sa->nat_behind |= sender_init ? IKD_NAT_BEHIND_RESPONDER : IKD_NAT_BEHIND_INITIATOR;
+    if (sa->nat_seen)
+        return;                 /* one note per SA: the first frame that shows it */
+    sa->nat_seen = TRUE;
+    sa->nat_frame = c->fi->frame;
+
+    ikd_addr_to_str(&m->src, sbuf, sizeof sbuf);
+    ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf);
+    s = g_string_new(NULL);
+    g_string_append_printf(s, "NAT detected in frame %u (%s): ", c->fi->frame, how);
+    if (src_mismatch)
+        g_string_append_printf(s, "the %s hashed a source address or port other than %s:%u, "
+                               "which the capture shows, so the %s is behind a NAT between it and "
+                               "the capture point (or forces UDP encapsulation with a deliberately "
+                               "wrong hash, as strongSwan does with encap = yes)",
+                               side_name(sender_init), sbuf, m->sport, side_name(sender_init));
+    if (src_mismatch && dst_mismatch)
+        g_string_append(s, "; and ");
+    if (dst_mismatch)
+        g_string_append_printf(s, "the %s (%s) expected its peer at an address or port other than "
+                               "%s:%u, where the capture shows the packet going, so the %s is behind "
+                               "a NAT and the capture was taken on its side of that NAT",
+                               side_name(sender_init), sbuf, dbuf, m->dport, side_name(!sender_init));
+    f = ikd_report(c->t, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
+    ikd_finding_message(f, "%s", s->str);
+    g_string_free(s, TRUE);
+    ikd_finding_set(&f->hint, "NAT traversal is needed: UDP 500 and 4500 must pass between the peers, "
+                    "IKE moves to UDP 4500 and ESP travels inside it (RFC 3948); keep the NAT mapping "
+                    "alive (strongSwan charon.keep_alive, libreswan nat-keepalive=yes, Cisco crypto "
+                    "isakmp nat keepalive) and do not disable NAT-T (libreswan encapsulation=auto, "
+                    "Cisco crypto isakmp nat-traversal)");
+}
+
+/* IKEv2 (RFC 7296 2.23): NAT_DETECTION_SOURCE_IP and _DESTINATION_IP in
+ * IKE_SA_INIT, SHA-1 over SPIi | SPIr | address | port with SPIr zero in
+ * the request, exactly as the header of the message carries them. */
+static void
+check_natd_v2(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    guint8 h_src[64], h_dst[64];
+    gboolean have_src = FALSE, have_dst = FALSE, src_ok = FALSE, dst_ok = FALSE;
+
+    if (!ikd_natd_hash(20, m->ispi, m->rspi, &m->src, m->sport, h_src) ||
+        !ikd_natd_hash(20, m->ispi, m->rspi, &m->dst, m->dport, h_dst))
+        return;
+    for (guint i = 0; i < m->n_notify; i++) {
+        const ikd_notify *n = &m->notify[i];
+        if (n->data_len != 20)
+            continue;
+        if (n->type == IKD_N_NAT_DETECTION_SOURCE_IP) {
+            /* several are allowed, one per local address: any may match */
+            have_src = TRUE;
+            src_ok |= memcmp(n->data, h_src, 20) == 0;
+        } else if (n->type == IKD_N_NAT_DETECTION_DESTINATION_IP) {
+            have_dst = TRUE;
+            dst_ok |= memcmp(n->data, h_dst, 20) == 0;
+        }
+    }
+    if ((have_src && !src_ok) || (have_dst && !dst_ok))
+        report_nat(c, (m->flags & IKD_FLAG_V2_I) != 0, have_src && !src_ok, have_dst && !dst_ok,
+                   "NAT_DETECTION hashes recomputed with SHA-1");
+}
+
+/* IKEv1 (RFC 3947 3.2): the first NAT-D payload hashes the receiver's
+ * address and port, the following ones the sender's. */
+static void
+check_natd_v1(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    guint8 h[64];
+    gsize len = m->natd[0].len;
+    gboolean dst_ok, src_ok = FALSE;
+    char how[96];
+
+    if (m->n_natd < 2 || !ikd_natd_hash(len, m->ispi, m->rspi, &m->dst, m->dport, h))
+        return;
+    dst_ok = memcmp(m->natd[0].data, h, len) == 0;
+    if (!ikd_natd_hash(len, m->ispi, m->rspi, &m->src, m->sport, h))
+        return;
+    for (guint i = 1; i < m->n_natd; i++)
+        src_ok |= m->natd[i].len == len && memcmp(m->natd[i].data, h, len) == 0;
+    g_snprintf(how, sizeof how, "NAT-D payloads recomputed with %s", hash_name(len));
+    if (!src_ok || !dst_ok)
+        report_nat(c, c->fi->role != IKD_ROLE_RESPONSE, !src_ok, !dst_ok, how);
+}
+
+/* ------------------------------------------------------------ UDP 4500 */
+
+static gboolean
+on_4500(const ikd_msg *m)
+{
+    return m->sport == NAT_T_PORT || m->dport == NAT_T_PORT;
+}
+
+static void
+report_4500_blocked(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
+{
+    char abuf[64], bbuf[64];
+    const ikd_addr *peer = ex->from_initiator ? &sa->resp_addr : &sa->init_addr;
+    const ikd_addr *self = ex->from_initiator ? &sa->init_addr : &sa->resp_addr;
+    guint32 answered = last_answer_before(sa, ex, sa->first_4500);
+    ikd_finding *f = ikd_report(t, sa, ex, frame, IKD_CAUSE_UDP_4500_BLOCKED, TRUE);
+
+    ikd_finding_evidence(f, ex->request.frame);
+    ikd_finding_evidence(f, sa->nat_frame);
+    ikd_finding_evidence(f, answered);
+    ikd_finding_message(f, "%s request of frame %u from %s to %s on UDP 4500 was sent %u times and "
+                        "never answered%s, although %s answered on UDP 500 (frame %u)%s: UDP 4500 is "
+                        "blocked on the path",
+                        ikd_exchange_name(ex->version, ex->exch_type), ex->request.frame,
+                        ikd_peer_str(self, bbuf, sizeof bbuf), ikd_peer_str(peer, abuf, sizeof abuf),
+                        ex->request.n_sent, at_end ? " before the capture ended" : "", abuf, answered,
+                        sa->nat_seen ? "; the peers moved to UDP 4500 because a NAT was detected" : "");
+    if (sa->nat_frame) {
+        char *msg = g_strdup_printf("%s (NAT detected in frame %u)", f->message, sa->nat_frame);
+        g_free(f->message);
+        f->message = msg;
+    }
+    ikd_finding_set(&f->hint, "allow UDP 4500 in both directions between %s and %s on every firewall "
+                    "and on the NAT device (it carries IKE and ESP once NAT-T is in use); a peer cannot "
+                    "stay on UDP 500 behind a NAT (strongSwan, libreswan and Cisco all move to 4500; "
+                    "Cisco ASA: permit udp any any eq 4500 in the outside ACL)",
+                    ikd_peer_str(self, bbuf, sizeof bbuf), ikd_peer_str(peer, abuf, sizeof abuf));
+}
+
+/* The n-th retransmission on UDP 4500 of a request the peer answered on
+ * UDP 500 before, with nothing at all from the peer since. */
+static gboolean
+check_4500_blocked(ikd_rule_ctx *c)
+{
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+    ikd_exchange *ex = c->ex;
+
+    if (!ex || c->fi->role != IKD_ROLE_REQUEST || !c->fi->retransmission_of || ex->response.frame ||
+        ex->request.n_sent != cfg->no_response_retransmits + 1 || !on_4500(c->m))
+        return FALSE;
+    if (!c->sa->first_4500 || !last_answer_before(c->sa, ex, c->sa->first_4500) ||
+        peer_heard_after(c->sa, ex, ex->request.frame) || sa_has_failure(c->sa))
+        return FALSE;
+    report_4500_blocked(c->t, c->sa, ex, c->fi->frame, FALSE);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------ IP fragmentation */
+
+static void
+fragmentation_support(const ikd_sa *sa, GString *s)
+{
+    const ikd_digest *req = NULL, *resp = NULL;
+    gboolean i_ok = FALSE, r_ok = FALSE;
+
+    for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if ((ex->version >= 2 && ex->exch_type == IKD_X2_IKE_SA_INIT) ||
+            (ex->version == 1 && ex->phase1_step == 1)) {
+            req = ex->request.msg;
+            resp = ex->response.msg;    /* the last attempt counts */
+        }
+    }
+    if (sa->version >= 2) {
+        i_ok = req && ikd_digest_notify(req, IKD_N_FRAGMENTATION_SUPPORTED);
+        r_ok = resp && ikd_digest_notify(resp, IKD_N_FRAGMENTATION_SUPPORTED);
+    } else {
+        for (guint i = 0; req && i < req->n_vid; i++)
+            i_ok |= req->vid[i].len >= 16 && memcmp(req->vid[i].data, vid_v1_fragmentation, 16) == 0;
+        for (guint i = 0; resp && i < resp->n_vid; i++)
+            r_ok |= resp->vid[i].len >= 16 && memcmp(resp->vid[i].data, vid_v1_fragmentation, 16) == 0;
+    }
+    const char *what = sa->version >= 2 ? "IKEv2 fragmentation (IKEV2_FRAGMENTATION_SUPPORTED, RFC 7383)"
+                                        : "IKE fragmentation (the FRAGMENTATION vendor ID)";
+    if (!req && !resp)
+        g_string_append_printf(s, "; whether the peers announced %s is not in the capture", what);
+    else if (!i_ok && !r_ok)
+        g_string_append_printf(s, "; neither peer announced %s (frames %u and %u)", what,
+                               req ? req->frame : 0, resp ? resp->frame : 0);
+    else if (i_ok && r_ok)
+        g_string_append_printf(s, "; both peers announced %s (frames %u and %u), yet the message was "
+                               "sent whole: the sender's fragment size is above the path MTU", what,
+                               req->frame, resp->frame);
+    else
+        g_string_append_printf(s, "; only the %s announced %s (frame %u), the %s did not, so it is "
+                               "not used", i_ok ? "initiator" : "responder", what,
+                               i_ok ? req->frame : resp->frame, i_ok ? "responder" : "initiator");
+}
+
+static void
+fragmentation_hint(ikd_finding *f, const ikd_sa *sa)
+{
+    if (sa->version >= 2)
+        ikd_finding_set(&f->hint, "enable IKEv2 fragmentation (RFC 7383) on both peers (strongSwan "
+                        "swanctl.conf connections.<conn>.fragmentation = yes, libreswan fragmentation=yes, "
+                        "Cisco crypto ikev2 fragmentation mtu 1400), or let IP fragments through the "
+                        "firewalls/NAT on the path, or make the message smaller (ECDSA instead of large "
+                        "RSA certificates, no certificate chain, fewer proposals)");
+    else
+        ikd_finding_set(&f->hint, "enable IKEv1 fragmentation on both peers (strongSwan fragmentation = "
+                        "yes or force, libreswan fragmentation=yes, Cisco crypto isakmp fragmentation), or "
+                        "let IP fragments through the firewalls/NAT on the path, or make the message "
+                        "smaller (ECDSA certificates, no chain)");
+}
+
+static void
+report_fragmented_request(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
+{
+    char abuf[64];
+    const ikd_addr *peer = ex->from_initiator ? &sa->resp_addr : &sa->init_addr;
+    ikd_finding *f = ikd_report(t, sa, ex, frame, IKD_CAUSE_IP_FRAGMENTATION, TRUE);
+    GString *s = g_string_new(NULL);
+
+    ikd_finding_evidence(f, ex->request.frame);
+    ikd_finding_evidence(f, sa->frag_last);
+    g_string_append_printf(s, "%s request of frame %u to %s (%u bytes of IKE) was sent %u times in IP "
+                           "fragments and never answered%s: a fragment is lost on the path (firewalls and "
+                           "NATs often drop non-first fragments), so the peer never gets the whole datagram",
+                           ikd_exchange_name(ex->version, ex->exch_type), ex->request.frame,
+                           ikd_peer_str(peer, abuf, sizeof abuf),
+                           ex->request.msg ? ex->request.msg->content_len : 0, ex->request.n_sent,
+                           at_end ? " before the capture ended" : "");
+    fragmentation_support(sa, s);
+    ikd_finding_message(f, "%s", s->str);
+    g_string_free(s, TRUE);
+    fragmentation_hint(f, sa);
+}
+
+static gboolean
+check_fragmented_request(ikd_rule_ctx *c)
+{
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+    ikd_exchange *ex = c->ex;
+
+    if (!ex || c->fi->role != IKD_ROLE_REQUEST || !c->fi->retransmission_of || ex->response.frame ||
+        ex->request.n_sent != cfg->no_response_retransmits + 1 || !c->m->ip_fragmented ||
+        sa_has_failure(c->sa))
+        return FALSE;
+    report_fragmented_request(c->t, c->sa, ex, c->fi->frame, FALSE);
+    return TRUE;
+}
+
+/* IP fragments between the peers that no reassembled datagram followed:
+ * the capture point saw only part of each (e.g. behind the device that
+ * drops the others), and Wireshark shows no UDP, let alone IKE. */
+static void
+report_orphan_fragments(ikd_tracker *t, ikd_sa *sa, guint32 frame)
+{
+    char abuf[64], bbuf[64];
+    ikd_finding *f = ikd_report(t, sa, NULL, frame, IKD_CAUSE_IP_FRAGMENTATION, TRUE);
+    GString *s = g_string_new(NULL);
+
+    ikd_finding_evidence(f, sa->frag_first);
+    g_string_append_printf(s, "%u IP fragments of UDP datagrams between %s and %s (frames %u to %u) were "
+                           "never completed: the other fragments did not reach the capture point, so an "
+                           "IKE message too large for the path MTU (typically IKE_AUTH with certificates) "
+                           "is lost on the way",
+                           sa->frag_orphans, ikd_peer_str(&sa->init_addr, abuf, sizeof abuf),
+                           ikd_peer_str(&sa->resp_addr, bbuf, sizeof bbuf), sa->frag_first, frame);
+    fragmentation_support(sa, s);
+    ikd_finding_message(f, "%s", s->str);
+    g_string_free(s, TRUE);
+    fragmentation_hint(f, sa);
+}
+
+static void
+on_fragment(ikd_rule_ctx *c)
+{
+    ikd_sa *sa = c->sa;
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+
+    if (!sa->frag_orphans)
+        sa->frag_first = c->fi->frame;
+    sa->frag_last = c->fi->frame;
+    sa->frag_orphans++;
+    if (sa->frag_orphans == cfg->no_response_retransmits + 1 && !sa_has_failure(sa))
+        report_orphan_fragments(c->t, sa, c->fi->frame);
+}
+
+/* ------------------------------------------------------------ ESP */
+
+static void
+report_not_encapsulated(ikd_rule_ctx *c, int dir)
+{
+    ikd_sa *sa = c->sa;
+    const ikd_msg *m = c->m;
+    char sbuf[64], dbuf[64];
+    /* Raw ESP seen both ways through a NAT works (a 1:1 NAT passes it); one
+     * way only, it is what keeps the tunnel from carrying traffic. */
+    gboolean back = sa->esp_count[!dir] > 0;
+    ikd_finding *f = ikd_report(c->t, sa, NULL, c->fi->frame, IKD_CAUSE_ESP_NOT_ENCAPSULATED, !back);
+
+    ikd_finding_evidence(f, sa->nat_frame);
+    ikd_finding_message(f, "ESP in frame %u from %s to %s (SPI 0x%08x) is sent raw (IP protocol 50), "
+                        "although a NAT was detected in frame %u: a NAT that translates ports cannot "
+                        "forward raw ESP, it must be UDP-encapsulated on port 4500 (RFC 3948)%s",
+                        c->fi->frame, ikd_addr_to_str(&m->src, sbuf, sizeof sbuf),
+                        ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf), m->esp_spi, sa->nat_frame,
+                        back ? "; raw ESP also flows back, so this NAT passes it" : "");
+    ikd_finding_set(&f->hint, "make both peers use UDP encapsulation: NAT-T enabled (libreswan "
+                    "encapsulation=auto or yes, Cisco crypto isakmp nat-traversal and crypto ipsec "
+                    "nat-transparency udp-encapsulation), strongSwan encap = yes forces it, and an "
+                    "IPsec stack that supports ESP-in-UDP (Linux XFRM does)");
+}
+
+static void
+report_one_way(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
+{
+    char sbuf[64], dbuf[64];
+    const ikd_addr *from = dir == 0 ? &sa->init_addr : &sa->resp_addr;
+    const ikd_addr *to = dir == 0 ? &sa->resp_addr : &sa->init_addr;
+    ikd_finding *f = ikd_report(t, sa, NULL, frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
+
+    ikd_addr_to_str(from, sbuf, sizeof sbuf);
+    ikd_addr_to_str(to, dbuf, sizeof dbuf);
+    ikd_finding_evidence(f, sa->esp_first[dir]);
+    ikd_finding_message(f, "ESP flows one way only: %u packets from the %s %s to the %s %s (frames %u to %u, "
+                        "SPI 0x%08x, %s) and none back from %s%s: the tunnel is up but carries no "
+                        "traffic in return",
+                        sa->esp_count[dir], side_name(dir == 0), sbuf, side_name(dir != 0), dbuf,
+                        sa->esp_first[dir], frame, sa->esp_spi[dir],
+                        sa->esp_first_raw ? "raw ESP" : "ESP in UDP 4500", dbuf,
+                        sa->child_established ? " although the CHILD SA was set up" : "");
+    ikd_finding_set(&f->hint, "%s sends no ESP back or it is dropped before the capture point: check on %s "
+                    "that the packets arrive and decrypt (ip -s xfrm state, swanctl --list-sas byte "
+                    "counters; Cisco show crypto ipsec sa: #pkts decaps), that replies are routed into the "
+                    "tunnel (strongSwan local_ts/remote_ts, libreswan leftsubnet/rightsubnet, Cisco crypto "
+                    "map ACL mirrored on both sides), and that firewalls pass %s from %s to %s",
+                    dbuf, dbuf, sa->esp_first_raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
+}
+
+static void
+on_esp(ikd_rule_ctx *c)
+{
+    ikd_sa *sa = c->sa;
+    const ikd_msg *m = c->m;
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+    int dir = ikd_addr_equal(&m->src, &sa->init_addr) ? 0 : 1;   /* as tracker.c counts */
+    gboolean raw = m->sport == 0 && m->dport == 0;
+
+    if (!sa->esp_count[dir]) {
+        sa->esp_first[dir] = c->fi->frame;
+        sa->esp_spi[dir] = m->esp_spi;
+    }
+    sa->esp_last[dir] = c->fi->frame;
+    sa->esp_count[dir]++;
+    if (raw && !sa->esp_first_raw)
+        sa->esp_first_raw = c->fi->frame;
+
+    if (raw && sa->nat_seen && !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED)) {
+        report_not_encapsulated(c, dir);
+        return;
+    }
+    if (sa->esp_count[dir] == cfg->esp_one_way_packets && !sa->esp_count[!dir] &&
+        !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_ONE_WAY) && !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED))
+        report_one_way(c->t, sa, dir, c->fi->frame);
+}
+
+/* ------------------------------------------------------------ entry points */
 
 void
 ikd_rules_nat(ikd_rule_ctx *c)
 {
-    (void)c;
+    const ikd_msg *m = c->m;
+
+    if (!c->sa || !m)
+        return;
+    if (m->kind == IKD_MSG_ESP) {
+        on_esp(c);
+        return;
+    }
+    if (m->kind == IKD_MSG_IP_FRAGMENT) {
+        on_fragment(c);
+        return;
+    }
+    if (m->kind != IKD_MSG_IKE)
+        return;
+
+    if (on_4500(m) && !c->sa->first_4500)
+        c->sa->first_4500 = c->fi->frame;
+    if (m->ip_fragmented) {
+        /* the fragments seen so far belonged to this message */
+        c->sa->frag_ike_last = c->fi->frame;
+        c->sa->frag_orphans = 0;
+    }
+    /* a fragmented request on 4500 is lost to fragmentation, not to a
+     * blocked port: the more specific diagnosis first */
+    if (check_fragmented_request(c) || check_4500_blocked(c))
+        return;
+    if (c->fi->retransmission_of || m->malformed)
+        return;
+    if (m->version >= 2 && m->exch_type == IKD_X2_IKE_SA_INIT)
+        check_natd_v2(c);
+    else if (m->version == 1 && m->n_natd)
+        check_natd_v1(c);
 }
 
 void
 ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa)
 {
-    (void)t;
-    (void)sa;
+    /* Requests still unanswered when the capture ended, retransmitted at
+     * least once (fewer times than the one-pass rules wait for). */
+    for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if (!ex->request.frame || ex->response.frame || ex->request.n_sent < 2 || ex->diagnosed_in ||
+            sa_has_failure(sa) || ex->exch_type == IKD_X1_INFORMATIONAL)
+            continue;
+        if (sa->frag_ike_last && sa->frag_ike_last >= ex->request.frame &&
+            sa->frag_ike_last <= ex->request.last_frame)
+            report_fragmented_request(t, sa, ex, ex->request.last_frame, TRUE);
+        else if (sa->first_4500 && ex->request.frame >= sa->first_4500 &&
+                 last_answer_before(sa, ex, sa->first_4500) && !peer_heard_after(sa, ex, ex->request.frame))
+            report_4500_blocked(t, sa, ex, ex->request.last_frame, TRUE);
+    }
+    if (sa->frag_orphans >= 2 && !sa_has_failure(sa))
+        report_orphan_fragments(t, sa, sa->frag_last);
+
+    /* ESP one way, fewer packets than the one-pass rule waits for. */
+    for (int dir = 0; dir < 2; dir++) {
+        if (sa->esp_count[dir] >= 2 && !sa->esp_count[!dir] &&
+            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_ONE_WAY) &&
+            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED))
+            report_one_way(t, sa, dir, sa->esp_last[dir]);
+    }
 }

@@ -45,6 +45,13 @@ ikd_config_defaults(ikd_config *cfg)
      * three unanswered retransmissions rule out an occasional lost packet. */
     cfg->no_response_retransmits = 3;
     cfg->weak_crypto = TRUE;
+    /* As many one-way ESP packets as requests before no-response: four
+     * packets without a single one back rule out an occasional loss (and a
+     * default ping's first four echo requests show it). */
+    cfg->esp_one_way_packets = 4;
+    /* Every tunnel ends with a Delete: the sa-deleted note is off by
+     * default, so a healthy capture stays free of findings. */
+    cfg->report_deletes = FALSE;
 }
 
 static void
@@ -811,6 +818,27 @@ add_esp(ikd_tracker *t, const ikd_msg *m)
     return fi;
 }
 
+/* An IP fragment of a UDP datagram, not reassembled in this frame: of
+ * interest only between the peers of a known IKE SA (rules_nat.c, IKE
+ * messages lost to IP fragmentation); anything else is not tracked. */
+static ikd_frame_info *
+add_ip_fragment(ikd_tracker *t, const ikd_msg *m)
+{
+    GBytes *pk = peers_key(&m->src, &m->dst);
+    ikd_sa *sa = g_hash_table_lookup(t->sa_by_peers, pk);
+    ikd_frame_info *fi;
+
+    g_bytes_unref(pk);
+    if (!sa)
+        return NULL;
+    fi = new_frame_info(t, m);
+    fi->role = IKD_ROLE_IP_FRAGMENT;
+    fi->sa = sa;
+    ikd_rule_ctx c = { t, sa, NULL, fi, m, NULL };
+    ikd_rules_other(&c);
+    return fi;
+}
+
 static ikd_frame_info *
 add_icmp(ikd_tracker *t, const ikd_msg *m)
 {
@@ -866,6 +894,9 @@ ikd_tracker_add(ikd_tracker *t, const ikd_msg *m)
         break;
     case IKD_MSG_ICMP_ERROR:
         fi = add_icmp(t, m);
+        break;
+    case IKD_MSG_IP_FRAGMENT:
+        fi = add_ip_fragment(t, m);
         break;
     default:
         return NULL;

@@ -20,6 +20,10 @@
 #include "causes.h"
 
 typedef struct ikd_sa ikd_sa;
+
+/* ikd_sa.nat_behind: which side a NAT hides, as seen from the capture point. */
+#define IKD_NAT_BEHIND_INITIATOR 0x01
+#define IKD_NAT_BEHIND_RESPONDER 0x02
 typedef struct ikd_exchange ikd_exchange;
 
 #define IKD_MAX_EVIDENCE 8
@@ -67,7 +71,8 @@ typedef enum {
     IKD_ROLE_FINAL,                 /* IKEv1 QM3 / AM3: completes the exchange */
     IKD_ROLE_ONEWAY,                /* IKEv1 Informational: no response expected */
     IKD_ROLE_ESP,
-    IKD_ROLE_ICMP
+    IKD_ROLE_ICMP,
+    IKD_ROLE_IP_FRAGMENT            /* a fragment of a datagram between the peers */
 } ikd_role;
 
 #define IKD_MAX_FRAGMENTS 8
@@ -133,6 +138,17 @@ struct ikd_sa {
     ikd_finding **findings;         /* every finding about this SA */
     guint32  findings_cap;
     gboolean nat_seen;
+    /* Path facts kept by rules_nat.c and rules_liveness.c. */
+    guint32  nat_frame;             /* frame whose NAT-D hashes revealed the NAT */
+    guint8   nat_behind;            /* IKD_NAT_BEHIND_* as seen from the capture point */
+    guint32  esp_first[2], esp_last[2], esp_count[2];  /* [0] initiator->responder, [1] back */
+    guint32  esp_first_raw;         /* first ESP frame not in UDP, 0 = none */
+    guint32  esp_spi[2];            /* SPI of the first ESP packet each way */
+    guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
+    guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
+    guint32  first_4500;            /* first IKE message on UDP 4500 */
+    guint32  dpd_first[2], dpd_last[2], dpd_unacked[2]; /* IKEv1 R-U-THERE by sender */
+    guint32  liveness_frame;        /* last IKEv2 liveness check (empty INFORMATIONAL) */
     guint8   ike_chosen_idx_valid;
     ikd_digest *ike_chosen;         /* the response that chose the IKE SA */
     struct ikd_sa *next;
@@ -156,6 +172,8 @@ typedef struct ikd_config {
     guint    no_response_retransmits;  /* retransmissions before no-response */
     gboolean weak_crypto;              /* report weak-crypto */
     gint64   now_override_sec;         /* tests: 0 = use capture time */
+    guint    esp_one_way_packets;      /* ESP packets one way, none back, before esp-one-way */
+    gboolean report_deletes;           /* an sa-deleted note on every Delete (rules_liveness.c) */
 } ikd_config;
 
 typedef struct ikd_tracker ikd_tracker;
