@@ -19,20 +19,30 @@ say() { printf 'compat: %s\n' "$*" >&2; }
 t() { date +%s; }
 t0=$(t)
 
-# Quiet apt; its log is shown only when it fails.
-apt_install() {
-    if ! apt-get install -y -q --no-install-recommends "$@" >/tmp/apt.log 2>&1; then
-        tail -n 30 /tmp/apt.log >&2
-        return 1
-    fi
+# Quietly, showing the log only on failure.  chroot.sh shares one .deb
+# cache per suite between runs; a run of the same suite at the same time
+# (a developer machine; CI runs them one by one) holds its lock for a
+# while, so wait for it rather than fail.
+quiet_retry() {   # LOG COMMAND...
+    local log=$1 i
+    shift
+    for i in $(seq 1 60); do
+        "$@" >"$log" 2>&1 && return 0
+        grep -q 'Could not get lock' "$log" || break
+        [ "$i" = 1 ] && say "  the suite's .deb cache is busy (another chroot run); waiting"
+        sleep 10
+    done
+    tail -n 30 "$log" >&2
+    return 1
 }
-apt-get update -q >/tmp/apt.log 2>&1 || { tail -n 30 /tmp/apt.log >&2; exit 1; }
+quiet_retry /tmp/apt.log apt-get update -q || exit 1
 # The project's own dependency script, so that it is tested on every suite
 # too; its list is what a user on that Debian release installs.
 if [ -x tools/deps.sh ]; then
-    tools/deps.sh --test >/tmp/deps.log 2>&1 || { tail -n 30 /tmp/deps.log >&2; exit 1; }
+    quiet_retry /tmp/deps.log tools/deps.sh --test || exit 1
 else
-    apt_install cmake gcc libc6-dev make pkg-config libglib2.0-dev wireshark-dev tshark python3
+    quiet_retry /tmp/apt.log apt-get install -y -q --no-install-recommends \
+        cmake gcc libc6-dev make pkg-config libglib2.0-dev wireshark-dev tshark python3 || exit 1
 fi
 t1=$(t)
 
@@ -64,7 +74,7 @@ if [ "$mode" = deb ]; then
     (cd "$build" && cpack -G DEB >/tmp/cpack.log 2>&1) || { cat /tmp/cpack.log >&2; exit 1; }
     deb=$(cd "$build" && ls wireshark-ikediag_*.deb)
     say "  built $deb in $(($(t) - t2)) s"
-    dpkg-deb --info "$build/$deb" | sed -n '/Package:/,$p' >&2
+    dpkg-deb -f "$build/$deb" Package Version Architecture Depends >&2
     tar -C "$build" -cf - "$deb"
     exit 0
 fi
