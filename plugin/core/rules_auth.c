@@ -149,6 +149,8 @@ typedef struct auth_view {
 static void
 view_digest(auth_view *v, const ikd_digest *d, gboolean sender_init)
 {
+    if (d->has_eap)
+        v->eap = TRUE;
     if (sender_init == v->refused_init) {
         if (d->version >= 2 && d->has_auth) {
             v->cred = d;
@@ -285,7 +287,9 @@ static const ikd_sa *
 identity_elsewhere(ikd_tracker *t, const ikd_sa *self, const ikd_addr *addr, const ikd_ident *id,
                    const ikd_ident **other, guint32 *other_frame)
 {
-    for (const ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+    const GPtrArray *sas = ikd_tracker_sas_at(t, addr);   /* the peer's SAs only */
+    for (guint s = 0; sas && s < sas->len; s++) {
+        const ikd_sa *sa = g_ptr_array_index(sas, s);
         if (sa == self || !sa->ike_established || sa_has_auth_failure(sa))
             continue;
         for (int side = 0; side < 2; side++) {
@@ -415,7 +419,9 @@ check_trust(ikd_tracker *t, const auth_view *v, const ikd_cert *ee)
 static const ikd_cert *
 verifier_cert(ikd_tracker *t, const ikd_addr *verifier)
 {
-    for (const ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+    const GPtrArray *sas = ikd_tracker_sas_at(t, verifier);   /* the verifier's SAs only */
+    for (guint s = 0; sas && s < sas->len; s++) {
+        const ikd_sa *sa = g_ptr_array_index(sas, s);
         for (int side = 0; side < 2; side++) {
             gboolean init = side == 0;
             auth_view v;
@@ -743,6 +749,80 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                     "private key belongs to the certificate");
 }
 
+/* ------------------------------------------------------------ EAP */
+
+static const char *
+eap_type_name(guint8 type)
+{
+    switch (type) {
+    case 1: return "Identity";
+    case 4: return "MD5-Challenge";
+    case 6: return "GTC";
+    case 13: return "TLS";
+    case 18: return "SIM";
+    case 21: return "TTLS";
+    case 23: return "AKA";
+    case 25: return "PEAP";
+    case 26: return "MSCHAPv2";
+    case 50: return "AKA'";
+    default: return NULL;
+    }
+}
+
+/* The responder ends EAP with an EAP-Failure in its IKE_AUTH response
+ * (RFC 7296 2.16); the initiator's AUTHENTICATION_FAILED that follows is its
+ * consequence, not another cause. */
+static void
+eap_failure(ikd_rule_ctx *c)
+{
+    guint8 method = 0;
+    guint32 last_init_eap = 0;
+    const char *name;
+    char abuf[64], mbuf[32];
+    auth_view v;
+    ikd_finding *f;
+
+    if (sa_has_auth_failure(c->sa))
+        return;
+    collect_view(c->sa, TRUE, c->fi->frame, &v);
+    for (const ikd_exchange *ex = c->sa->exchanges; ex; ex = ex->next_in_sa) {
+        const ikd_digest *rq = ex->request.msg, *rs = ex->response.msg;
+        if (ex->exch_type != IKD_X2_IKE_AUTH)
+            continue;
+        /* the method the server asked for: a type other than Identity/Nak */
+        if (rs && rs->has_eap && rs->eap_type > 3)
+            method = rs->eap_type;
+        if (rq && rq->has_eap && ex->from_initiator)
+            last_init_eap = rq->frame;
+    }
+    name = eap_type_name(method);
+    if (name)
+        g_snprintf(mbuf, sizeof mbuf, "%s", name);
+    else if (method)
+        g_snprintf(mbuf, sizeof mbuf, "type %u", method);
+    else
+        g_strlcpy(mbuf, "not visible", sizeof mbuf);
+
+    f = report(c, IKD_CAUSE_AUTH_FAILED, &v, "EAP credentials");
+    ikd_finding_evidence(f, last_init_eap);
+    if (v.own_id)
+        ikd_finding_set(&f->offered, "%s", v.own_id->text);
+    char who[IKD_MAX_ID_TEXT + 16] = "", last[64] = "";
+    if (v.own_id)
+        g_snprintf(who, sizeof who, ", identity \"%s\"", v.own_id->text);
+    if (last_init_eap)
+        g_snprintf(last, sizeof last, ", the initiator's last EAP response in frame %u", last_init_eap);
+    ikd_finding_message(f, "Responder %s ended the initiator's EAP authentication with EAP-Failure in frame %u "
+                        "(EAP method %s%s%s): the EAP user name or password is wrong, or the method is not "
+                        "accepted for this user", ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->fi->frame,
+                        mbuf, who, last);
+    ikd_finding_set(&f->hint, "check the EAP identity and password and the EAP method on both sides (strongSwan "
+                    "swanctl.conf secrets { eap-x { id = ...; secret = ... } } and remote { auth = eap-md5 / "
+                    "eap-mschapv2 / eap-radius; eap_id = %%any }, ipsec.conf rightauth=eap-... and ipsec.secrets "
+                    "\"user : EAP \"...\"\"; the RADIUS server's log when eap-radius is used; Cisco: the AAA "
+                    "server and crypto ikev2 profile authentication remote eap)");
+}
+
 /* ------------------------------------------------------------ IKEv1 MM5 stall */
 
 /* The Main Mode pair that carries MM5/MM6 when the SA stalls there with a
@@ -1058,6 +1138,11 @@ ikd_rules_auth(ikd_rule_ctx *c)
         /* AUTHENTICATION_FAILED from the responder (IKE_AUTH response) refuses
          * the initiator; from the initiator (an INFORMATIONAL it sends after
          * the IKE_AUTH response, RFC 7296 2.21.2) it refuses the responder. */
+        if (c->ex->exch_type == IKD_X2_IKE_AUTH && c->fi->role == IKD_ROLE_RESPONSE && c->d &&
+            c->d->has_eap && c->d->eap_code == 4) {
+            eap_failure(c);
+            return;
+        }
         if ((n = ikd_msg_notify(m, IKD_N_AUTHENTICATION_FAILED))) {
             gboolean sender_init = (m->flags & IKD_FLAG_V2_I) != 0;
             diagnose_refusal(c, n, !sender_init);

@@ -141,8 +141,10 @@ known_acceptable(ikd_tracker *t, const ikd_addr *peer, guint8 protocol, guint32 
                  const char **how)
 {
     const ikd_digest *chosen = NULL, *offered = NULL;
+    const GPtrArray *sas = ikd_tracker_sas_at(t, peer);   /* the peer's SAs only */
 
-    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+    for (guint s = 0; sas && s < sas->len; s++) {
+        const ikd_sa *sa = g_ptr_array_index(sas, s);
         for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
             const ikd_digest *rq = ex->request.msg, *rs = ex->response.msg;
             gboolean peer_is_responder = ex->from_initiator ? ikd_addr_equal(&sa->resp_addr, peer)
@@ -265,7 +267,11 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     }
     /* Daemons retry with a fresh SPI (libreswan does, ignoring the notify):
      * say it is the same refusal rather than leave the analyst to compare. */
-    for (ikd_sa *other = ikd_tracker_sas(c->t); other && other != c->sa; other = other->next) {
+    const GPtrArray *same_resp = ikd_tracker_sas_at(c->t, &c->sa->resp_addr);
+    for (guint s = 0; same_resp && s < same_resp->len; s++) {
+        const ikd_sa *other = g_ptr_array_index(same_resp, s);
+        if (other == c->sa)
+            break;
         for (guint32 i = 0; i < other->n_findings; i++) {
             const ikd_finding *g = other->findings[i];
             if (g->cause == cause && g->offered && g_strcmp0(g->offered, f->offered) == 0 &&

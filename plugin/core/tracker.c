@@ -28,6 +28,9 @@ struct ikd_tracker {
     GHashTable  *exchange_by_key;   /* guint64 key -> ikd_exchange */
     GHashTable  *frames;            /* frame number -> ikd_frame_info */
     GHashTable  *sa_by_peers;       /* peer pair -> latest ikd_sa (ESP, ICMP) */
+    GHashTable  *sas_by_addr;       /* endpoint address -> GPtrArray of ikd_sa (rules
+                                       that compare a peer's SAs; bench: no scan of
+                                       every SA per failure) */
     GPtrArray   *findings;          /* every finding, for freeing */
     GPtrArray   *digests;
     GPtrArray   *exchanges;
@@ -73,6 +76,40 @@ free_sa(ikd_sa *sa)
     g_free(sa);
 }
 
+/* g_int64_hash() folds the halves (low ^ high): exchange keys (SA number
+ * << 33 | message ID << 1 | side) then share a hash whenever SA ^ message
+ * ID agree, so every SA with a few exchanges lengthens the chains of all
+ * others (a quarter of tshark's time on 50k IKE packets; docs/performance.md).
+ * A multiplicative mix spreads them. */
+static guint
+u64_hash(gconstpointer p)
+{
+    guint64 v = *(const guint64 *)p * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+    return (guint)(v >> 32);
+}
+
+/* Keys of sas_by_addr: an ikd_addr with the bytes ikd_addr_equal() does not
+ * compare zeroed, so that memcmp agrees with it. */
+static void
+addr_key(ikd_addr *k, const ikd_addr *a)
+{
+    memset(k, 0, sizeof *k);
+    k->family = a->family;
+    memcpy(k->bytes, a->bytes, a->family == 6 ? 16 : 4);
+}
+
+static guint
+addr_key_hash(gconstpointer p)
+{
+    return (guint)ikd_fnv1a(IKD_FNV_SEED, p, sizeof(ikd_addr));
+}
+
+static gboolean
+addr_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(ikd_addr)) == 0;
+}
+
 ikd_tracker *
 ikd_tracker_new(const ikd_config *cfg)
 {
@@ -82,11 +119,13 @@ ikd_tracker_new(const ikd_config *cfg)
         t->cfg = *cfg;
     else
         ikd_config_defaults(&t->cfg);
-    t->sa_by_spi = g_hash_table_new(g_int64_hash, g_int64_equal);
-    t->exchange_by_key = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    t->sa_by_spi = g_hash_table_new(u64_hash, g_int64_equal);
+    t->exchange_by_key = g_hash_table_new_full(u64_hash, g_int64_equal, g_free, NULL);
     t->frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     t->sa_by_peers = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify)g_bytes_unref, NULL);
+    t->sas_by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free,
+                                           (GDestroyNotify)g_ptr_array_unref);
     t->findings = g_ptr_array_new_with_free_func(free_finding);
     t->digests = g_ptr_array_new_with_free_func(g_free);
     t->exchanges = g_ptr_array_new_with_free_func(g_free);
@@ -102,6 +141,7 @@ ikd_tracker_free(ikd_tracker *t)
     g_hash_table_destroy(t->exchange_by_key);
     g_hash_table_destroy(t->frames);
     g_hash_table_destroy(t->sa_by_peers);
+    g_hash_table_destroy(t->sas_by_addr);
     g_ptr_array_free(t->findings, TRUE);
     g_ptr_array_free(t->digests, TRUE);
     g_ptr_array_free(t->exchanges, TRUE);
@@ -117,6 +157,31 @@ ikd_sa *ikd_tracker_sas(ikd_tracker *t) { return t->sas; }
 guint32 ikd_tracker_sa_count(const ikd_tracker *t) { return t->n_sas; }
 gboolean ikd_tracker_finished(const ikd_tracker *t) { return t->finished; }
 gsize ikd_tracker_memory(const ikd_tracker *t) { return t->bytes; }
+
+const GPtrArray *
+ikd_tracker_sas_at(ikd_tracker *t, const ikd_addr *addr)
+{
+    ikd_addr k;
+    addr_key(&k, addr);
+    return g_hash_table_lookup(t->sas_by_addr, &k);
+}
+
+static void
+index_sa_at(ikd_tracker *t, ikd_sa *sa, const ikd_addr *addr)
+{
+    ikd_addr k;
+    GPtrArray *a;
+
+    addr_key(&k, addr);
+    a = g_hash_table_lookup(t->sas_by_addr, &k);
+    if (!a) {
+        a = g_ptr_array_new();
+        g_hash_table_insert(t->sas_by_addr, g_memdup2(&k, sizeof k), a);
+        t->bytes += sizeof k + 64;
+    }
+    g_ptr_array_add(a, sa);
+    t->bytes += sizeof(gpointer);
+}
 
 const char *
 ikd_outcome_name(ikd_outcome o)
@@ -167,18 +232,22 @@ peers_key(const ikd_addr *a, const ikd_addr *b)
 static ikd_digest *
 make_digest(ikd_tracker *t, const ikd_msg *m)
 {
-    gsize sz = sizeof(ikd_digest)
-        + m->n_prop * sizeof(ikd_proposal) + m->n_tf * sizeof(ikd_transform)
-        + m->n_notify * sizeof(ikd_notify) + m->n_ts * sizeof(ikd_ts)
-        + m->n_id * sizeof(ikd_ident) + m->n_natd * sizeof(ikd_blob)
-        + m->n_vid * sizeof(ikd_blob) + m->n_cert * sizeof(ikd_cert)
-        + m->n_certreq * sizeof(ikd_certreq);
+    /* The arrays share one block; each starts on an 8-byte boundary, since
+     * ikd_cert holds gint64s and the arrays before it have odd sizes
+     * (found by tests/fuzz: UBSan "misaligned address" in rules_auth.c). */
+#define IKD_ALIGN8(n) (((n) + 7) & ~(gsize)7)
+    gsize sz = IKD_ALIGN8(sizeof(ikd_digest))
+        + IKD_ALIGN8(m->n_prop * sizeof(ikd_proposal)) + IKD_ALIGN8(m->n_tf * sizeof(ikd_transform))
+        + IKD_ALIGN8(m->n_notify * sizeof(ikd_notify)) + IKD_ALIGN8(m->n_ts * sizeof(ikd_ts))
+        + IKD_ALIGN8(m->n_id * sizeof(ikd_ident)) + IKD_ALIGN8(m->n_natd * sizeof(ikd_blob))
+        + IKD_ALIGN8(m->n_vid * sizeof(ikd_blob)) + IKD_ALIGN8(m->n_cert * sizeof(ikd_cert))
+        + IKD_ALIGN8(m->n_certreq * sizeof(ikd_certreq));
     guint8 *block = g_malloc0(sz);
     ikd_digest *d = (ikd_digest *)block;
-    guint8 *p = block + sizeof(ikd_digest);
+    guint8 *p = block + IKD_ALIGN8(sizeof(ikd_digest));
 
 #define IKD_COPY_ARRAY(field, n, type) \
-    do { d->field = (type *)p; memcpy(p, m->field, (n) * sizeof(type)); p += (n) * sizeof(type); } while (0)
+    do { d->field = (type *)p; memcpy(p, m->field, (n) * sizeof(type)); p += IKD_ALIGN8((n) * sizeof(type)); } while (0)
 
     d->frame = m->frame;
     d->version = m->version;
@@ -214,9 +283,13 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
     IKD_COPY_ARRAY(natd, m->n_natd, ikd_blob);
     IKD_COPY_ARRAY(vid, m->n_vid, ikd_blob);
     IKD_COPY_ARRAY(cert, m->n_cert, ikd_cert);
+    d->has_eap = m->has_eap;
+    d->eap_code = m->eap_code;
+    d->eap_type = m->eap_type;
     d->n_certreq = m->n_certreq;
     IKD_COPY_ARRAY(certreq, m->n_certreq, ikd_certreq);
 #undef IKD_COPY_ARRAY
+#undef IKD_ALIGN8
 
     g_ptr_array_add(t->digests, d);
     t->bytes += sz;
@@ -371,6 +444,9 @@ new_sa(ikd_tracker *t, const ikd_msg *m)
     else
         t->sas = sa;
     t->last_sa = sa;
+    index_sa_at(t, sa, &sa->init_addr);
+    if (!ikd_addr_equal(&sa->init_addr, &sa->resp_addr))
+        index_sa_at(t, sa, &sa->resp_addr);
     t->bytes += sizeof *sa + 64;
     return sa;
 }

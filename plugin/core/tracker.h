@@ -60,6 +60,7 @@ typedef struct ikd_digest {
     ikd_blob *natd;
     ikd_blob *vid;
     ikd_cert *cert;
+    guint8   has_eap, eap_code, eap_type;   /* EAP (rules_auth.c) */
     guint8   n_certreq;             /* CAs asked for (rules_auth.c) */
     ikd_certreq *certreq;
 } ikd_digest;
@@ -195,6 +196,11 @@ gboolean ikd_tracker_finished(const ikd_tracker *t);
 
 /* All SAs in order of first appearance. */
 ikd_sa *ikd_tracker_sas(ikd_tracker *t);
+/* The SAs whose initiator or responder address is 'addr', in order of first
+ * appearance; NULL when none.  Rules that look for a peer's other SAs scan
+ * these, not every SA of the capture (which made a capture of many failing
+ * negotiations quadratic: docs/performance.md). */
+const GPtrArray *ikd_tracker_sas_at(ikd_tracker *t, const ikd_addr *addr);
 guint32 ikd_tracker_sa_count(const ikd_tracker *t);
 const ikd_config *ikd_tracker_config(const ikd_tracker *t);
 const char *ikd_outcome_name(ikd_outcome o);
