@@ -358,8 +358,9 @@ def case_prefs():
     tag = "[IKE: ike-proposal-mismatch]"
     plain = tshark([], d, cap).stdout.splitlines()
     check(tag in plain[1] and tag not in plain[0], "summary lines: %r" % plain)
-    info = tshark(["-T", "fields", "-e", "_ws.col.Info"], d, cap).stdout.splitlines()
-    check(tag in info[1], "Info column field: %r" % info)
+    # (-e _ws.col.Info is not checked: from Wireshark 4.4 on that field is
+    # filled before post-dissectors run, so no post-dissector's column text
+    # is in it; docs/fields.md says so.)
     plain = tshark(["-o", "ikediag.info_tags:FALSE"], d, cap).stdout
     check("[IKE:" not in plain, "info_tags:FALSE still tags: %r" % plain)
     got = causes(d, cap, ["-o", "ikediag.info_tags:FALSE"])
