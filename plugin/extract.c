@@ -58,6 +58,7 @@ typedef enum {
     F_X509_CERT, F_X509_ISSUER, F_X509_SUBJECT, F_X509_NOTBEFORE, F_X509_NOTAFTER,
     F_X509_UTCTIME, F_X509_GENTIME, F_X509_AVA_TYPE, F_X509_AVA_STRING, F_X509_SPKI,
     F_X509_EXT_ID, F_X509_AKI, F_X509_SAN_NAME, F_X509_SAN_IP,
+    F_EAP_CODE, F_EAP_TYPE,         /* the EAP packet inside an IKEv2 EAP payload */
     F_COUNT
 } field_key;
 
@@ -135,6 +136,7 @@ static const struct { field_key key; const char *name; } wanted_fields[] = {
     { F_X509_AKI, "x509ce.keyIdentifier" },
     { F_X509_SAN_NAME, "x509ce.dNSName" }, { F_X509_SAN_NAME, "x509ce.rfc822Name" },
     { F_X509_SAN_IP, "x509ce.iPAddress" },
+    { F_EAP_CODE, "eap.code" }, { F_EAP_TYPE, "eap.type" },
 };
 
 /* hfid -> field_key, for every id of every wanted name (several ISAKMP
@@ -1130,6 +1132,14 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
     case F_X509_AVA_STRING: case F_X509_SPKI: case F_X509_EXT_ID: case F_X509_AKI:
     case F_X509_SAN_NAME: case F_X509_SAN_IP:
         on_x509_field(c, key, fi);
+        break;
+    case F_EAP_CODE:
+        m->eap_code = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_EAP_TYPE:
+        /* the method; Success and Failure carry none (RFC 3748 4.2) */
+        if (!m->eap_type)
+            m->eap_type = (guint8)ikd_fi_uint(fi);
         break;
     default:
         break;

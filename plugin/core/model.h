@@ -204,6 +204,8 @@ typedef struct ikd_msg {
     guint16  ke_group;              /* IKEv2 KE payload's group; 0 if none */
     guint16  ke_len;                /* KE data length (IKEv1 has no group field) */
     guint8   auth_method;           /* IKEv2 AUTH payload method */
+    guint8   eap_code, eap_type;    /* the EAP packet in an EAP payload (RFC 3748:
+                                       code 3 Success, 4 Failure; type = method) */
     guint8   n_prop, n_tf, n_notify, n_ts, n_id, n_vid, n_natd, n_cert, n_delete;
     guint32  dropped;               /* items beyond the caps above */
     ikd_proposal prop[IKD_MAX_PROPOSALS];

@@ -296,6 +296,53 @@ test_v2_eap_failed(void)
     ikd_tracker_free(t);
 }
 
+/* EAP-Failure in the IKE_AUTH response (lab capture
+ * ikev2-eap-md5-wrong-password-ss6-ss6); the initiator's AUTHENTICATION_FAILED
+ * that follows is its consequence, not a second finding. */
+static void
+test_v2_eap_failure(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    v2_init(t, 1, SPI_A, SPI_B, 0xca);
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
+    m.encrypted = m.decrypted = 1;
+    ident(&m, TRUE, 2, "initiator.example");
+    certreq_hash(&m, 0xca);
+    ikd_tracker_add(t, &m);
+    v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 14);
+    cert(&m, RES_DN, LAB_CA, "responder.example", T0 - 86400, T0 + 86400, 0x02);
+    m.has_sa = 0;
+    m.has_eap = 1;
+    m.eap_code = 1;                 /* Request, MD5-Challenge */
+    m.eap_type = 4;
+    ikd_tracker_add(t, &m);
+    ike(&m, 5, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 2, 505);
+    m.encrypted = m.decrypted = 1;
+    m.has_eap = 1;
+    m.eap_code = 2;
+    m.eap_type = 4;
+    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    ike(&m, 6, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 2, 606);
+    m.encrypted = m.decrypted = 1;
+    m.has_eap = 1;
+    m.eap_code = 4;                 /* Failure */
+    f = only_finding(ikd_tracker_add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
+    g_assert_true(f->failure);
+    g_assert_true(has_evidence(f, 5));
+    g_assert_cmpstr(f->mismatch, ==, "EAP credentials");
+    g_assert_nonnull(strstr(f->message, "EAP-Failure in frame 6 (EAP method MD5-Challenge, identity "
+                                        "\"initiator.example\", the initiator's last EAP response in frame 5)"));
+    ike(&m, 7, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 3, 707);
+    m.encrypted = m.decrypted = 1;
+    notify(&m, IKD_N_AUTHENTICATION_FAILED);
+    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    ikd_tracker_free(t);
+}
+
 static void
 test_v2_cert_expired(void)
 {
@@ -1021,6 +1068,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/auth/v2-psk-mismatch", test_v2_psk_mismatch);
     g_test_add_func("/auth/v2-eap-failed", test_v2_eap_failed);
+    g_test_add_func("/auth/v2-eap-failure", test_v2_eap_failure);
     g_test_add_func("/auth/v2-cert-expired", test_v2_cert_expired);
     g_test_add_func("/auth/v2-cert-not-yet-valid", test_v2_cert_not_yet_valid);
     g_test_add_func("/auth/v2-cert-untrusted-likely", test_v2_cert_untrusted_likely);
