@@ -1,0 +1,747 @@
+/* test-rules-path.c
+ * Unit tests of the path and liveness rules (rules_nat.c, rules_liveness.c):
+ * NAT-D hashes checked against a real capture's values, nat-detected,
+ * udp-4500-blocked, esp-not-encapsulated, esp-one-way, ip-fragmentation,
+ * dpd-unanswered, sa-deleted and cookie-challenge, each on the frame where
+ * it becomes evident, and silence on healthy flows.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "core/tracker.h"
+#include "core/rules.h"
+#include "core/names.h"
+#include "core/causes.h"
+
+/* ---------------------------------------------------------------- builders */
+
+/* From test-captures/ikev2-nat-ok-ss6-ss6 frame 1 (captured outside the
+ * NAT: the initiator 198.51.100.10 appears as 203.0.113.1). */
+static const guint8 NAT_SPII[8] = { 0x6b, 0x9f, 0xdb, 0x3f, 0x4e, 0x83, 0xe3, 0x8e };
+static const guint8 NAT_SPIR[8] = { 0x80, 0x0a, 0x64, 0x0d, 0xce, 0xb3, 0x2b, 0xd1 };
+static const guint8 NATD_SRC_198_51_100_10[20] = {     /* NAT_DETECTION_SOURCE_IP */
+    0x45, 0xec, 0xb9, 0x50, 0x25, 0x83, 0x56, 0xe4, 0xda, 0xd2,
+    0xa7, 0xaa, 0x74, 0x51, 0xad, 0x3a, 0x3f, 0xf7, 0x46, 0x89 };
+static const guint8 NATD_DST_203_0_113_20[20] = {      /* NAT_DETECTION_DESTINATION_IP */
+    0x47, 0x4b, 0xcd, 0x92, 0xa5, 0xee, 0xdc, 0x6f, 0x40, 0xc4,
+    0xf7, 0x25, 0xa9, 0xe0, 0x70, 0x72, 0x81, 0x55, 0x66, 0xaf };
+/* test-captures/ikev1-nat-ok-ss6-ss6 frame 3 (MM3, SHA2-256 negotiated). */
+static const guint8 V1_CKYI[8] = { 0x67, 0x67, 0x6d, 0x4e, 0xdc, 0xbd, 0x20, 0xca };
+static const guint8 V1_CKYR[8] = { 0x2a, 0x8c, 0xd8, 0x79, 0xeb, 0x38, 0x8d, 0x29 };
+static const guint8 V1_NATD_203_0_113_20[32] = {
+    0x5b, 0xbf, 0x8b, 0x43, 0xfd, 0x7f, 0xfe, 0xc9, 0x89, 0x85, 0x9b, 0x1d, 0x4e, 0x87, 0x70, 0xd1,
+    0x06, 0xed, 0xa9, 0x50, 0x27, 0x7a, 0x36, 0xbb, 0x24, 0xac, 0x3b, 0x60, 0x1a, 0xf1, 0x3d, 0x9d };
+static const guint8 V1_NATD_198_51_100_10[32] = {
+    0xf1, 0x11, 0xd8, 0x56, 0xaf, 0x1d, 0xb6, 0x15, 0xed, 0xa5, 0x2a, 0xaf, 0x4f, 0x71, 0x93, 0x63,
+    0x37, 0x8c, 0xec, 0xf6, 0x10, 0x4b, 0x69, 0x1a, 0x1c, 0xcc, 0xce, 0xd3, 0xfa, 0x9e, 0xb3, 0xfe };
+static const guint8 ZERO[8];
+
+static void
+set_addr(ikd_addr *a, guint8 x, guint8 y, guint8 z, guint8 w)
+{
+    memset(a, 0, sizeof *a);
+    a->family = 4;
+    a->bytes[0] = x; a->bytes[1] = y; a->bytes[2] = z; a->bytes[3] = w;
+}
+
+/* The peers as captured: by default 198.51.100.10 <-> 203.0.113.20;
+ * 'natted' puts the initiator at 203.0.113.1 (captured outside the NAT). */
+static gboolean natted;
+
+static void
+peers(ikd_msg *m, gboolean from_init)
+{
+    ikd_addr i, r;
+    if (natted)
+        set_addr(&i, 203, 0, 113, 1);
+    else
+        set_addr(&i, 198, 51, 100, 10);
+    set_addr(&r, 203, 0, 113, 20);
+    m->src = from_init ? i : r;
+    m->dst = from_init ? r : i;
+}
+
+static void
+ike(ikd_msg *m, guint32 frame, guint8 version, guint8 exch, gboolean from_init, gboolean response,
+    const guint8 *ispi, const guint8 *rspi, guint32 msgid, guint64 hash)
+{
+    ikd_msg_init(m);
+    m->kind = IKD_MSG_IKE;
+    m->frame = frame;
+    m->ts_sec = 1700000000 + frame;
+    m->version = version;
+    m->exch_type = exch;
+    memcpy(m->ispi, ispi, 8);
+    memcpy(m->rspi, rspi, 8);
+    m->msgid = msgid;
+    m->content_hash = hash;
+    m->content_len = 300;
+    peers(m, from_init);
+    m->sport = m->dport = 500;
+    if (version == 2) {
+        if (from_init)
+            m->flags |= IKD_FLAG_V2_I;
+        if (response)
+            m->flags |= IKD_FLAG_V2_R;
+    }
+}
+
+static void
+notify(ikd_msg *m, guint16 type, const guint8 *data, guint16 len)
+{
+    ikd_notify *n = &m->notify[m->n_notify++];
+    memset(n, 0, sizeof *n);
+    n->type = type;
+    n->data_len = len;
+    if (data)
+        memcpy(n->data, data, MIN(len, IKD_MAX_BLOB));
+}
+
+static void
+natd_v2(ikd_msg *m, const ikd_addr *src, guint16 sport, const ikd_addr *dst, guint16 dport)
+{
+    guint8 h[64];
+    g_assert_cmpuint(ikd_natd_hash(20, m->ispi, m->rspi, src, sport, h), ==, 20);
+    notify(m, IKD_N_NAT_DETECTION_SOURCE_IP, h, 20);
+    g_assert_cmpuint(ikd_natd_hash(20, m->ispi, m->rspi, dst, dport, h), ==, 20);
+    notify(m, IKD_N_NAT_DETECTION_DESTINATION_IP, h, 20);
+}
+
+static ikd_frame_info *
+add(ikd_tracker *t, const ikd_msg *m)
+{
+    ikd_frame_info *fi = ikd_tracker_add(t, m);
+    g_assert_nonnull(fi);
+    return fi;
+}
+
+static const ikd_finding *
+only_finding(const ikd_frame_info *fi)
+{
+    g_assert_nonnull(fi);
+    g_assert_nonnull(fi->findings);
+    g_assert_null(fi->findings->next_on_frame);
+    return fi->findings;
+}
+
+static guint
+count_cause(ikd_tracker *t, ikd_cause cause)
+{
+    guint n = 0;
+    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+        for (guint32 i = 0; i < sa->n_findings; i++)
+            n += sa->findings[i]->cause == cause;
+    }
+    return n;
+}
+
+static guint
+count_all(ikd_tracker *t)
+{
+    guint n = 0;
+    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next)
+        n += sa->n_findings;
+    return n;
+}
+
+static gboolean
+has_evidence(const ikd_finding *f, guint32 frame)
+{
+    for (guint i = 0; i < f->n_evidence; i++) {
+        if (f->evidence[i] == frame)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* IKE_SA_INIT (frames 1, 2) and IKE_AUTH (3, 4) of a healthy IKEv2 SA on
+ * 'port' for IKE_AUTH; the IKE_AUTH response sets up a CHILD SA. */
+static void
+v2_up(ikd_tracker *t, guint16 auth_port)
+{
+    ikd_msg m;
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    natd_v2(&m, &m.src, 500, &m.dst, 500);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    natd_v2(&m, &m.src, 500, &m.dst, 500);
+    add(t, &m);
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
+    m.sport = m.dport = auth_port;
+    m.has_auth = 1;
+    add(t, &m);
+    ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, NAT_SPII, NAT_SPIR, 1, 104);
+    m.sport = m.dport = auth_port;
+    m.has_auth = m.has_sa = 1;
+    add(t, &m);
+}
+
+static void
+esp(ikd_msg *m, guint32 frame, gboolean from_init, gboolean in_udp)
+{
+    ikd_msg_init(m);
+    m->kind = IKD_MSG_ESP;
+    m->frame = frame;
+    peers(m, from_init);
+    m->esp_spi = from_init ? 0xb6fad296 : 0xc0ffee01;
+    m->esp_seq = frame;
+    if (in_udp)
+        m->sport = m->dport = 4500;
+}
+
+/* ---------------------------------------------------------------- NAT-D */
+
+static void
+test_natd_hash(void)
+{
+    guint8 h[64];
+    ikd_addr a;
+
+    /* IKEv2: SHA-1 over SPIi | SPIr (zero in the request) | IP | port */
+    set_addr(&a, 198, 51, 100, 10);
+    g_assert_cmpuint(ikd_natd_hash(20, NAT_SPII, ZERO, &a, 500, h), ==, 20);
+    g_assert_cmpmem(h, 20, NATD_SRC_198_51_100_10, 20);
+    set_addr(&a, 203, 0, 113, 20);
+    g_assert_cmpuint(ikd_natd_hash(20, NAT_SPII, ZERO, &a, 500, h), ==, 20);
+    g_assert_cmpmem(h, 20, NATD_DST_203_0_113_20, 20);
+    /* the port is part of it */
+    g_assert_cmpuint(ikd_natd_hash(20, NAT_SPII, ZERO, &a, 4500, h), ==, 20);
+    g_assert_true(memcmp(h, NATD_DST_203_0_113_20, 20) != 0);
+
+    /* IKEv1 (RFC 3947): HASH(CKY-I | CKY-R | IP | port), SHA2-256 here */
+    set_addr(&a, 203, 0, 113, 20);
+    g_assert_cmpuint(ikd_natd_hash(32, V1_CKYI, V1_CKYR, &a, 500, h), ==, 32);
+    g_assert_cmpmem(h, 32, V1_NATD_203_0_113_20, 32);
+    set_addr(&a, 198, 51, 100, 10);
+    g_assert_cmpuint(ikd_natd_hash(32, V1_CKYI, V1_CKYR, &a, 500, h), ==, 32);
+    g_assert_cmpmem(h, 32, V1_NATD_198_51_100_10, 32);
+
+    /* unknown hash length, unset address */
+    g_assert_cmpuint(ikd_natd_hash(24, V1_CKYI, V1_CKYR, &a, 500, h), ==, 0);
+    memset(&a, 0, sizeof a);
+    g_assert_cmpuint(ikd_natd_hash(20, NAT_SPII, ZERO, &a, 500, h), ==, 0);
+}
+
+static void
+test_nat_detected_v2(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+    ikd_frame_info *fi;
+
+    /* frame 1 as captured outside the NAT: the hashes are the capture's */
+    natted = TRUE;
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
+    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    fi = add(t, &m);
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    g_assert_false(f->failure);
+    g_assert_nonnull(strstr(f->message, "NAT detected in frame 1"));
+    g_assert_nonnull(strstr(f->message, "203.0.113.1:500"));
+    g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT"));
+    g_assert_nonnull(f->hint);
+    g_assert_nonnull(strstr(f->hint, "4500"));
+    g_assert_cmpuint(fi->sa->nat_behind, ==, IKD_NAT_BEHIND_INITIATOR);
+
+    /* the response's own hashes match what the capture shows: no repeat */
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    natd_v2(&m, &m.src, 500, &m.dst, 500);
+    fi = add(t, &m);
+    g_assert_null(fi->findings);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NAT_DETECTED), ==, 1);
+    natted = FALSE;
+    ikd_tracker_free(t);
+
+    /* Inside the NAT: only the responder's DESTINATION hash (over the
+     * address it saw, 203.0.113.1) betrays the NAT. */
+    t = ikd_tracker_new(NULL);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    natd_v2(&m, &m.src, 500, &m.dst, 500);
+    g_assert_null(add(t, &m)->findings);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    {
+        ikd_addr seen;
+        set_addr(&seen, 203, 0, 113, 1);
+        natd_v2(&m, &m.src, 500, &seen, 500);
+    }
+    fi = add(t, &m);
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT and the capture was taken on its side"));
+    g_assert_cmpuint(fi->sa->nat_behind, ==, IKD_NAT_BEHIND_INITIATOR);
+    ikd_tracker_free(t);
+
+    /* No NAT: all hashes match, nothing is said. */
+    t = ikd_tracker_new(NULL);
+    v2_up(t, 500);
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_all(t), ==, 0);
+    ikd_tracker_free(t);
+}
+
+static void
+test_nat_detected_v1(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    natted = TRUE;
+    ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, ZERO, 0, 201);
+    g_assert_null(add(t, &m)->findings);
+    ike(&m, 2, 1, IKD_X1_MAIN, FALSE, FALSE, V1_CKYI, V1_CKYR, 0, 202);
+    g_assert_null(add(t, &m)->findings);
+    /* MM3: NAT-D of the receiver first, then the sender's own */
+    ike(&m, 3, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, V1_CKYR, 0, 203);
+    m.has_ke = m.has_nonce = 1;
+    m.n_natd = 2;
+    m.natd[0].len = m.natd[1].len = 32;
+    memcpy(m.natd[0].data, V1_NATD_203_0_113_20, 32);
+    memcpy(m.natd[1].data, V1_NATD_198_51_100_10, 32);
+    f = only_finding(add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    g_assert_false(f->failure);
+    g_assert_nonnull(strstr(f->message, "SHA2-256"));
+    g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT"));
+    natted = FALSE;
+    ikd_tracker_free(t);
+}
+
+/* ---------------------------------------------------------------- UDP 4500 */
+
+static void
+test_udp_4500_blocked(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi;
+    const ikd_finding *f;
+    ikd_addr seen;
+
+    /* As ikev2-nat-udp4500-blocked-ss6-ss6: captured inside the NAT. */
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    natd_v2(&m, &m.src, 500, &m.dst, 500);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    set_addr(&seen, 203, 0, 113, 1);
+    natd_v2(&m, &m.src, 500, &seen, 500);
+    g_assert_cmpint(only_finding(add(t, &m))->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    for (guint32 frame = 3; frame <= 6; frame++) {
+        ike(&m, frame, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
+        m.sport = m.dport = 4500;
+        fi = add(t, &m);
+        if (frame < 6)
+            g_assert_null(fi->findings);
+    }
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
+    g_assert_true(f->failure);
+    g_assert_true(has_evidence(f, 3));
+    g_assert_true(has_evidence(f, 2));
+    g_assert_nonnull(strstr(f->message, "frame 3"));
+    g_assert_nonnull(strstr(f->message, "4 times"));
+    g_assert_nonnull(strstr(f->hint, "allow UDP 4500"));
+    ikd_tracker_finish(t);
+    /* the better diagnosis keeps no-response away */
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 1);
+    ikd_tracker_free(t);
+
+    /* Retransmitted twice, then the capture ends: said at the end. */
+    t = ikd_tracker_new(NULL);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    add(t, &m);
+    for (guint32 frame = 3; frame <= 4; frame++) {
+        ike(&m, frame, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
+        m.sport = m.dport = 4500;
+        add(t, &m);
+    }
+    ikd_tracker_finish(t);
+    f = only_finding(ikd_tracker_lookup(t, 4));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
+    g_assert_nonnull(strstr(f->message, "before the capture ended"));
+    ikd_tracker_free(t);
+}
+
+/* ---------------------------------------------------------------- ESP */
+
+static void
+test_esp_one_way(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi = NULL;
+    const ikd_finding *f;
+
+    v2_up(t, 4500);
+    for (guint32 frame = 5; frame <= 8; frame++) {
+        esp(&m, frame, TRUE, FALSE);
+        fi = add(t, &m);
+        if (frame < 8)
+            g_assert_null(fi->findings);
+    }
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
+    g_assert_true(f->failure);
+    g_assert_true(has_evidence(f, 5));
+    g_assert_nonnull(strstr(f->message, "4 packets from the initiator 198.51.100.10"));
+    g_assert_nonnull(strstr(f->message, "raw ESP"));
+    g_assert_nonnull(strstr(f->message, "0xb6fad296"));
+    g_assert_nonnull(strstr(f->hint, "203.0.113.20"));
+    esp(&m, 9, TRUE, FALSE);
+    g_assert_null(add(t, &m)->findings);
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 1);
+    ikd_tracker_free(t);
+
+    /* Healthy: ESP both ways, in UDP; nothing, not even at the end. */
+    t = ikd_tracker_new(NULL);
+    v2_up(t, 4500);
+    for (guint32 frame = 5; frame <= 14; frame++) {
+        esp(&m, frame, frame % 2, TRUE);
+        g_assert_null(add(t, &m)->findings);
+    }
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_all(t), ==, 0);
+    ikd_tracker_free(t);
+
+    /* Two one-way packets, then the capture ends: said on the last one
+     * (with -2), not in one pass. */
+    t = ikd_tracker_new(NULL);
+    v2_up(t, 4500);
+    esp(&m, 5, FALSE, TRUE);
+    add(t, &m);
+    esp(&m, 6, FALSE, TRUE);
+    g_assert_null(add(t, &m)->findings);
+    ikd_tracker_finish(t);
+    f = only_finding(ikd_tracker_lookup(t, 6));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
+    g_assert_nonnull(strstr(f->message, "from the responder 203.0.113.20"));
+    g_assert_nonnull(strstr(f->message, "ESP in UDP 4500"));
+    ikd_tracker_free(t);
+}
+
+static void
+test_esp_not_encapsulated(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    natted = TRUE;
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
+    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    add(t, &m);
+    esp(&m, 3, TRUE, FALSE);
+    f = only_finding(add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_NOT_ENCAPSULATED);
+    g_assert_true(f->failure);
+    g_assert_true(has_evidence(f, 1));
+    g_assert_nonnull(strstr(f->message, "NAT was detected in frame 1"));
+    g_assert_nonnull(strstr(f->hint, "encapsulation"));
+    /* ... and no esp-one-way on top of it */
+    for (guint32 frame = 4; frame <= 8; frame++) {
+        esp(&m, frame, TRUE, FALSE);
+        g_assert_null(add(t, &m)->findings);
+    }
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 0);
+    natted = FALSE;
+    ikd_tracker_free(t);
+
+    /* ESP in UDP behind the NAT is what should happen. */
+    t = ikd_tracker_new(NULL);
+    natted = TRUE;
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
+    add(t, &m);
+    esp(&m, 2, TRUE, TRUE);
+    g_assert_null(add(t, &m)->findings);
+    natted = FALSE;
+    ikd_tracker_free(t);
+}
+
+/* ---------------------------------------------------------------- IP fragments */
+
+static void
+ip_fragment(ikd_msg *m, guint32 frame)
+{
+    ikd_msg_init(m);
+    m->kind = IKD_MSG_IP_FRAGMENT;
+    m->frame = frame;
+    peers(m, TRUE);
+}
+
+static void
+test_ip_fragmentation(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi = NULL;
+    const ikd_finding *f;
+
+    /* As ikev2-ip-fragments-dropped-ss6-ss6: IKE_AUTH in two IP fragments
+     * (first fragment alone, then the reassembled message), 4 times. */
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    add(t, &m);
+    for (guint32 frame = 3; frame <= 10; frame += 2) {
+        ip_fragment(&m, frame);
+        fi = add(t, &m);
+        g_assert_cmpint(fi->role, ==, IKD_ROLE_IP_FRAGMENT);
+        g_assert_null(fi->findings);
+        ike(&m, frame + 1, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
+        m.sport = m.dport = 4500;
+        m.content_len = 1776;
+        m.ip_fragmented = 1;
+        fi = add(t, &m);
+        if (frame + 1 < 10)
+            g_assert_null(fi->findings);
+    }
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_IP_FRAGMENTATION);
+    g_assert_true(f->failure);
+    g_assert_true(has_evidence(f, 4));
+    g_assert_true(has_evidence(f, 9));
+    g_assert_nonnull(strstr(f->message, "1776 bytes"));
+    g_assert_nonnull(strstr(f->message, "neither peer announced IKEv2 fragmentation"));
+    g_assert_nonnull(strstr(f->hint, "fragmentation = yes"));
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 0);
+    ikd_tracker_free(t);
+
+    /* Captured behind the device that drops the other fragments: only
+     * first fragments, never a whole datagram; one announced support. */
+    t = ikd_tracker_new(NULL);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(&m, IKD_N_FRAGMENTATION_SUPPORTED, NULL, 0);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    add(t, &m);
+    for (guint32 frame = 3; frame <= 6; frame++) {
+        ip_fragment(&m, frame);
+        fi = add(t, &m);
+        if (frame < 6)
+            g_assert_null(fi->findings);
+    }
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_IP_FRAGMENTATION);
+    g_assert_true(has_evidence(f, 3));
+    g_assert_nonnull(strstr(f->message, "4 IP fragments"));
+    g_assert_nonnull(strstr(f->message, "only the initiator announced"));
+    ikd_tracker_free(t);
+
+    /* Fragments between hosts that are no IKE peers are not tracked. */
+    t = ikd_tracker_new(NULL);
+    ip_fragment(&m, 1);
+    g_assert_null(ikd_tracker_add(t, &m));
+    ikd_tracker_free(t);
+}
+
+/* ---------------------------------------------------------------- liveness */
+
+static void
+test_dpd_v2(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi = NULL;
+    const ikd_finding *f;
+
+    /* As ikev2-dpd-fail-ss6-ss6: up, ESP both ways, then an empty
+     * INFORMATIONAL sent 4 times. */
+    v2_up(t, 500);
+    esp(&m, 5, TRUE, FALSE);
+    add(t, &m);
+    esp(&m, 6, FALSE, FALSE);
+    add(t, &m);
+    for (guint32 frame = 7; frame <= 10; frame++) {
+        ike(&m, frame, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 107);
+        m.encrypted = m.decrypted = 1;
+        m.content_len = 80;
+        fi = add(t, &m);
+        if (frame < 10)
+            g_assert_null(fi->findings);
+    }
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_DPD_UNANSWERED);
+    g_assert_true(f->failure);
+    g_assert_true(has_evidence(f, 7));
+    g_assert_true(has_evidence(f, 6));      /* last heard */
+    g_assert_nonnull(strstr(f->message, "last heard in frame 6"));
+    g_assert_nonnull(strstr(f->hint, "dpd_action"));
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    ikd_tracker_free(t);
+
+    /* An answered liveness check is silent; an INFORMATIONAL that carries
+     * a Delete is no liveness check (left to no-response). */
+    t = ikd_tracker_new(NULL);
+    v2_up(t, 500);
+    ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 105);
+    add(t, &m);
+    ike(&m, 6, 2, IKD_X2_INFORMATIONAL, FALSE, TRUE, NAT_SPII, NAT_SPIR, 2, 106);
+    g_assert_null(add(t, &m)->findings);
+    for (guint32 frame = 7; frame <= 10; frame++) {
+        ike(&m, frame, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 3, 107);
+        m.n_delete = 1;
+        m.has_delete = 1;
+        m.del[0].protocol = IKD_PROTO_IKE;
+        fi = add(t, &m);
+    }
+    g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_DPD_UNANSWERED), ==, 0);
+    ikd_tracker_free(t);
+}
+
+static void
+v1_up(ikd_tracker *t)
+{
+    ikd_msg m;
+    for (guint32 frame = 1; frame <= 6; frame++) {
+        ike(&m, frame, 1, IKD_X1_MAIN, frame % 2, FALSE, V1_CKYI, frame == 1 ? ZERO : V1_CKYR, 0, 300 + frame);
+        add(t, &m);
+    }
+}
+
+static void
+r_u_there(ikd_msg *m, guint32 frame, gboolean from_init, guint16 type, guint32 seq)
+{
+    guint8 data[4] = { (guint8)(seq >> 24), (guint8)(seq >> 16), (guint8)(seq >> 8), (guint8)seq };
+    ike(m, frame, 1, IKD_X1_INFORMATIONAL, from_init, FALSE, V1_CKYI, V1_CKYR, 0x1000 + frame, 400 + frame);
+    m->flags |= IKD_FLAG_V1_E;
+    m->encrypted = m->decrypted = 1;
+    notify(m, type, data, 4);
+}
+
+static void
+test_dpd_v1(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    /* answered: nothing */
+    v1_up(t);
+    r_u_there(&m, 7, TRUE, IKD_N_V1_R_U_THERE, 1);
+    g_assert_null(add(t, &m)->findings);
+    r_u_there(&m, 8, FALSE, IKD_N_V1_R_U_THERE_ACK, 1);
+    g_assert_null(add(t, &m)->findings);
+    r_u_there(&m, 9, TRUE, IKD_N_V1_R_U_THERE, 2);
+    g_assert_null(add(t, &m)->findings);
+    r_u_there(&m, 10, FALSE, IKD_N_V1_R_U_THERE_ACK, 2);
+    g_assert_null(add(t, &m)->findings);
+    /* then twice without an ACK */
+    r_u_there(&m, 11, TRUE, IKD_N_V1_R_U_THERE, 3);
+    g_assert_null(add(t, &m)->findings);
+    r_u_there(&m, 12, TRUE, IKD_N_V1_R_U_THERE, 4);
+    f = only_finding(add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_DPD_UNANSWERED);
+    g_assert_true(f->failure);
+    g_assert_true(has_evidence(f, 11));
+    g_assert_true(has_evidence(f, 10));
+    g_assert_nonnull(strstr(f->message, "frames 11 to 12"));
+    g_assert_nonnull(strstr(f->message, "R-U-THERE-ACK"));
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_all(t), ==, 1);
+    ikd_tracker_free(t);
+}
+
+static void
+test_sa_deleted(void)
+{
+    ikd_config cfg;
+    ikd_tracker *t;
+    ikd_msg m;
+    const ikd_finding *f;
+
+    /* Off by default: every healthy tunnel ends with a Delete. */
+    t = ikd_tracker_new(NULL);
+    v2_up(t, 500);
+    ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 105);
+    m.n_delete = 1;
+    m.has_delete = 1;
+    m.del[0].protocol = IKD_PROTO_IKE;
+    g_assert_null(add(t, &m)->findings);
+    ikd_tracker_free(t);
+
+    ikd_config_defaults(&cfg);
+    cfg.report_deletes = TRUE;
+    t = ikd_tracker_new(&cfg);
+    v2_up(t, 500);
+    ike(&m, 5, 2, IKD_X2_INFORMATIONAL, FALSE, FALSE, NAT_SPII, NAT_SPIR, 0, 105);
+    m.n_delete = 2;
+    m.has_delete = 1;
+    m.del[0].protocol = IKD_PROTO_ESP;
+    m.del[0].spi_len = 4;
+    m.del[0].n_spi = 1;
+    memcpy(m.del[0].first_spi, "\xc0\xff\xee\x01", 4);
+    m.del[1].protocol = IKD_PROTO_IKE;
+    f = only_finding(add(t, &m));           /* one finding for the message */
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_SA_DELETED);
+    g_assert_false(f->failure);
+    g_assert_cmpstr(f->message, ==, "The responder 203.0.113.20 deletes ESP SA with SPI 0xc0ffee01 and "
+                    "the IKE SA (6b9fdb3f4e83e38e/800a640dceb32bd1) in frame 5: the tunnel is torn "
+                    "down (administrator, lifetime or DPD)");
+    g_assert_nonnull(f->hint);
+    ikd_tracker_free(t);
+}
+
+static void
+test_cookie(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+    static const guint8 cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, ZERO, 0, 102);
+    notify(&m, IKD_N_COOKIE, cookie, 8);
+    f = only_finding(add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_COOKIE_CHALLENGE);
+    g_assert_false(f->failure);
+    g_assert_true(has_evidence(f, 1));
+    g_assert_nonnull(strstr(f->message, "frame 1 with a COOKIE"));
+    g_assert_nonnull(strstr(f->hint, "cookie_threshold"));
+    /* the retry with the cookie, answered: nothing more */
+    ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 103);
+    notify(&m, IKD_N_COOKIE, cookie, 8);
+    g_assert_null(add(t, &m)->findings);
+    ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 104);
+    g_assert_null(add(t, &m)->findings);
+    ikd_tracker_free(t);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/path/natd-hash", test_natd_hash);
+    g_test_add_func("/path/nat-detected-v2", test_nat_detected_v2);
+    g_test_add_func("/path/nat-detected-v1", test_nat_detected_v1);
+    g_test_add_func("/path/udp-4500-blocked", test_udp_4500_blocked);
+    g_test_add_func("/path/esp-one-way", test_esp_one_way);
+    g_test_add_func("/path/esp-not-encapsulated", test_esp_not_encapsulated);
+    g_test_add_func("/path/ip-fragmentation", test_ip_fragmentation);
+    g_test_add_func("/liveness/dpd-v2", test_dpd_v2);
+    g_test_add_func("/liveness/dpd-v1", test_dpd_v1);
+    g_test_add_func("/liveness/sa-deleted", test_sa_deleted);
+    g_test_add_func("/liveness/cookie", test_cookie);
+    return g_test_run();
+}
