@@ -498,7 +498,8 @@ tree_helper_draw(void *tapdata)
             g_free(key);
         }
         per_peer[0]++;
-        per_peer[1 + sa->outcome]++;
+        if ((unsigned)sa->outcome <= IKD_OUTCOME_ENCRYPTED)
+            per_peer[1 + sa->outcome]++;
     }
 
     /* Counts are set, not ticked: a redraw must not add them twice. */
