@@ -22,7 +22,8 @@
 # Menus are driven by their mnemonics (Alt+A, Alt+S) and arrow keys; each
 # step checks that the expected window opened and stops with a message if
 # not (another Wireshark version may order its Statistics menu differently:
-# adjust SA_MENU_DOWNS).
+# adjust SA_MENU_DOWNS).  KEEP=1 keeps the staging directory (raw shots,
+# wireshark.log, failure.png of the screen when a window did not appear).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
