@@ -288,7 +288,7 @@ identity_elsewhere(ikd_tracker *t, const ikd_sa *self, const ikd_addr *addr, con
                    const ikd_ident **other, guint32 *other_frame)
 {
     const GPtrArray *sas = ikd_tracker_sas_at(t, addr);   /* the peer's SAs only */
-    for (guint s = 0; sas && s < sas->len; s++) {
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         const ikd_sa *sa = g_ptr_array_index(sas, s);
         if (sa == self || !sa->ike_established || sa_has_auth_failure(sa))
             continue;
@@ -420,7 +420,7 @@ static const ikd_cert *
 verifier_cert(ikd_tracker *t, const ikd_addr *verifier)
 {
     const GPtrArray *sas = ikd_tracker_sas_at(t, verifier);   /* the verifier's SAs only */
-    for (guint s = 0; sas && s < sas->len; s++) {
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         const ikd_sa *sa = g_ptr_array_index(sas, s);
         for (int side = 0; side < 2; side++) {
             gboolean init = side == 0;

@@ -143,7 +143,7 @@ known_acceptable(ikd_tracker *t, const ikd_addr *peer, guint8 protocol, guint32 
     const ikd_digest *chosen = NULL, *offered = NULL;
     const GPtrArray *sas = ikd_tracker_sas_at(t, peer);   /* the peer's SAs only */
 
-    for (guint s = 0; sas && s < sas->len; s++) {
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         const ikd_sa *sa = g_ptr_array_index(sas, s);
         for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
             const ikd_digest *rq = ex->request.msg, *rs = ex->response.msg;
@@ -268,7 +268,7 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     /* Daemons retry with a fresh SPI (libreswan does, ignoring the notify):
      * say it is the same refusal rather than leave the analyst to compare. */
     const GPtrArray *same_resp = ikd_tracker_sas_at(c->t, &c->sa->resp_addr);
-    for (guint s = 0; same_resp && s < same_resp->len; s++) {
+    for (guint s = ikd_peer_scan_start(same_resp); same_resp && s < same_resp->len; s++) {
         const ikd_sa *other = g_ptr_array_index(same_resp, s);
         if (other == c->sa)
             break;

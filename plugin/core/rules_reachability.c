@@ -213,7 +213,7 @@ peer_speaks_only_other(ikd_tracker *t, const ikd_sa *self, const ikd_addr *peer,
 {
     guint32 shown = 0;
     const GPtrArray *sas = ikd_tracker_sas_at(t, peer);   /* the peer's SAs only */
-    for (guint s = 0; sas && s < sas->len; s++) {
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         const ikd_sa *sa = g_ptr_array_index(sas, s);
         guint32 fr;
         if (sa == self || !(fr = peer_spoke_in(sa, peer)))

@@ -201,6 +201,15 @@ ikd_sa *ikd_tracker_sas(ikd_tracker *t);
  * these, not every SA of the capture (which made a capture of many failing
  * negotiations quadratic: docs/performance.md). */
 const GPtrArray *ikd_tracker_sas_at(ikd_tracker *t, const ikd_addr *addr);
+/* Those rules look at no more than a peer's IKD_PEER_SCAN_MAX most recent
+ * SAs: a gateway with a million road warriors must not make each refusal
+ * cost a million steps (tools/bench/core-scale.c "hub"). */
+#define IKD_PEER_SCAN_MAX 256
+static inline guint
+ikd_peer_scan_start(const GPtrArray *sas)
+{
+    return sas && sas->len > IKD_PEER_SCAN_MAX ? sas->len - IKD_PEER_SCAN_MAX : 0;
+}
 guint32 ikd_tracker_sa_count(const ikd_tracker *t);
 const ikd_config *ikd_tracker_config(const ikd_tracker *t);
 const char *ikd_outcome_name(ikd_outcome o);
