@@ -1,0 +1,164 @@
+#!/bin/bash
+# bench.sh: how much ikediag costs tshark, measured against the same tshark
+# without the plugin, on SYNTHETIC scale captures made from the lab's real
+# ones (tools/bench/mkcap.py).  A benchmark, not a test: it prints figures.
+#
+#   tools/bench/bench.sh [--build DIR] [--work DIR] [--runs N] [--growth "10000 100000 1000000"]
+#                        [--dense N] [--mixed N] [--no-growth]
+#
+#   --build DIR   a (Release) build whose plugins/ holds ikediag.so
+#                 (default build-bench; configure it with
+#                 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release)
+#   --work DIR    where the synthetic captures go (default /tmp/ikediag-bench;
+#                 kept between runs, ~600 MB with the 1M-packet capture)
+#   --runs N      timed runs per case and side (default 5; medians)
+#   --dense N     packets of the IKE-dense capture for the ratios (default 50000)
+#   --mixed N     packets of the mixed capture (default 200000, ~2% IKE)
+#   --no-core     leave out the core-alone series (core-scale.c; 1M SAs need ~3.5 GB)
+#   --growth LIST packet counts of the growth series (default 10000 100000 1000000;
+#                 one run per size and side: the largest takes minutes)
+#
+# The ratio runs alternate stock and ikediag (stock, ikediag, stock, ...),
+# so that a load change on the machine hits both sides alike; the figure is
+# median(ikediag) / median(stock) of wall-clock time.  "stock" is the same
+# tshark with WIRESHARK_PLUGIN_DIR pointing at an empty directory.  Runs go
+# under `nice`.  As root, tshark runs as nobody (Wireshark ignores
+# WIRESHARK_PLUGIN_DIR for root).
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+src=$(pwd)
+build=$src/build-bench work=/tmp/ikediag-bench runs=5 dense=50000 mixed=200000
+growth="10000 100000 1000000" core=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --build) build=$(cd "$2" && pwd); shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        --dense) dense=$2; shift 2 ;;
+        --mixed) mixed=$2; shift 2 ;;
+        --growth) growth=$2; shift 2 ;;
+        --no-growth) growth=; shift ;;
+        --no-core) core=0; shift ;;
+        *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+so=$(ls "$build"/plugins/*/epan/ikediag.so 2>/dev/null | head -1)
+[ -n "$so" ] || { echo "no ikediag.so below $build/plugins (build it first)" >&2; exit 2; }
+
+mkdir -p "$work"
+chmod 755 "$work"
+rm -rf "$work/plugins" "$work/noplugins" "$work/config" "$work/home"
+mkdir -p "$work/plugins" "$work/noplugins" "$work/config" "$work/home"
+cp -r "$build"/plugins/. "$work/plugins/"
+chmod -R a+rX "$work"
+chmod 777 "$work/home"
+
+sources=("$src"/test-captures/*/capture.pcap*)
+mk() {  # mk MODE PACKETS FILE
+    [ -s "$3" ] || nice python3 "$src/tools/bench/mkcap.py" "$1" --packets "$2" --out "$3" "${sources[@]}" >/dev/null
+    chmod a+r "$3"
+}
+
+as_user=()
+[ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+
+# run SIDE OUTFILE tshark-args...: prints "wall_s max_rss_kB cpu_s" (cpu = user + sys)
+run() {
+    local side=$1 out=$2
+    shift 2
+    local pdir=$work/noplugins
+    [ "$side" = ikediag ] && pdir=$work/plugins
+    /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
+        nice "${as_user[@]}" env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$pdir" \
+        WIRESHARK_CONFIG_DIR="$work/config" LC_ALL=C.UTF-8 tshark "$@" > "$out" 2>/dev/null
+    tail -1 "$work/time.out" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
+}
+
+median() { sort -n | awk '{a[NR] = $1} END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# The plugin must really load in the ikediag runs, and not in the stock ones.
+check_load() {
+    local n_with n_without
+    run ikediag "$work/check.txt" -r "$1" -c 200 -Y ikediag -T fields -e ikediag.sa >/dev/null
+    n_with=$(grep -c . "$work/check.txt" || true)
+    run stock "$work/check.txt" -r "$1" -c 200 -Y 'frame' -T fields -e frame.number >/dev/null
+    n_without=$(grep -c . "$work/check.txt" || true)
+    if [ "$n_with" = 0 ] || [ "$n_without" = 0 ]; then
+        echo "bench.sh: the plugin did not load (or the capture is empty): $n_with ikediag frames" >&2
+        exit 1
+    fi
+}
+
+# ratio NAME FILE tshark-args...: alternating runs, medians, ratio
+ratio() {
+    local name=$1 file=$2
+    shift 2
+    local s=() p=() sc=() pc=() i w r c
+    for ((i = 0; i < runs; i++)); do
+        read -r w r c < <(run stock "$work/out-stock.txt" -r "$file" "$@"); s+=("$w"); sc+=("$c")
+        read -r w r c < <(run ikediag "$work/out-ikediag.txt" -r "$file" "$@"); p+=("$w"); pc+=("$c")
+    done
+    local ms mp msc mpc
+    ms=$(printf '%s\n' "${s[@]}" | median)
+    mp=$(printf '%s\n' "${p[@]}" | median)
+    msc=$(printf '%s\n' "${sc[@]}" | median)
+    mpc=$(printf '%s\n' "${pc[@]}" | median)
+    printf '%-34s %7s s %7s s %7s   %7s s %7s s %7s\n' "$name" "$ms" "$mp" \
+        "$(awk -v a="$mp" -v b="$ms" 'BEGIN { printf "%.2fx", a / b }')" "$msc" "$mpc" \
+        "$(awk -v a="$mpc" -v b="$msc" 'BEGIN { printf "%.2fx", a / b }')"
+    { echo "$name"
+      echo "   stock   wall: ${s[*]}  cpu: ${sc[*]}"
+      echo "   ikediag wall: ${p[*]}  cpu: ${pc[*]}"; } >> "$work/raw.txt"
+}
+
+echo "ikediag benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(tshark -v 2>/dev/null | head -1)"
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "plugin: $so"
+echo "captures: $work (synthetic, made from ${#sources[@]} lab captures by tools/bench/mkcap.py)"
+: > "$work/raw.txt"
+
+dense_f=$work/synthetic-ike-dense-$dense.pcap
+mixed_f=$work/synthetic-mixed-2pct-ike-$mixed.pcap
+mk dense "$dense" "$dense_f"
+mk mixed "$mixed" "$mixed_f"
+check_load "$dense_f"
+
+echo
+echo "Ratios (median of $runs alternating runs; wall clock, and CPU = user + sys, which a busy machine disturbs less)"
+printf '%-34s %9s %9s %7s   %9s %9s %7s\n' "case" "stock" "ikediag" "wall" "stock" "ikediag" "CPU"
+ratio "IKE-dense, -r ($dense pkts)" "$dense_f"
+ratio "mixed ~2% IKE, -r ($mixed pkts)" "$mixed_f"
+ratio "IKE-dense, -Y isakmp -T fields" "$dense_f" -Y isakmp -T fields -e isakmp.ispi
+echo "(targets: IKE-dense <= 1.25x, mixed <= 1.03x)"
+
+if [ -n "$growth" ]; then
+    echo
+    echo "Growth (one run per size and side; IKE-dense, -r; every copy a distinct negotiation)"
+    printf '%-9s %8s %8s %9s %8s %8s %9s %11s %11s\n' packets "stock s" "CPU s" "MB" \
+        "ikd s" "CPU s" "MB" "+CPU us/pk" "+MB"
+    for n in $growth; do
+        f=$work/synthetic-ike-dense-$n.pcap
+        mk dense "$n" "$f"
+        read -r ts ms tsc < <(run stock "$work/out-stock.txt" -r "$f")
+        read -r tp mp tpc < <(run ikediag "$work/out-ikediag.txt" -r "$f")
+        awk -v n="$n" -v ts="$ts" -v ms="$ms" -v tsc="$tsc" -v tp="$tp" -v mp="$mp" -v tpc="$tpc" 'BEGIN {
+            printf "%-9d %8.2f %8.2f %9.1f %8.2f %8.2f %9.1f %11.1f %11.1f\n",
+                   n, ts, tsc, ms / 1024, tp, tpc, mp / 1024, (tpc - tsc) * 1e6 / n, (mp - ms) / 1024 }'
+        [ "$n" -ge 1000000 ] && rm -f "$f"     # ~300 MB; made again when needed
+    done
+fi
+
+if [ "$core" = 1 ]; then
+    echo
+    echo "Core alone (tools/bench/core-scale.c: synthetic ikd_msg streams, no Wireshark; CPU time)"
+    cc -O2 -I"$src/plugin" $(pkg-config --cflags glib-2.0) "$src/tools/bench/core-scale.c" \
+        "$src"/plugin/core/*.c $(pkg-config --libs glib-2.0) -o "$work/core-scale"
+    for c in "sas 10000" "sas 100000" "sas 1000000" "hub 10000" "hub 100000" "exchanges 10000" "exchanges 100000"; do
+        # shellcheck disable=SC2086
+        nice "$work/core-scale" $c
+    done
+fi
+echo
+echo "raw timings: $work/raw.txt"
