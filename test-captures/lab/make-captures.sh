@@ -76,7 +76,7 @@ run_scenario() {
     (
         trap cleanup EXIT
         DESC= I_DAEMON= R_DAEMON= NAT=0 IPV6=0 GW_RULES= STEPS= I_CHARON= R_CHARON= CAPTURE_IF= MTU=
-        I_CERT= R_CERT= I_CA=ca R_CA=ca
+        I_CERT= R_CERT= I_CA=default R_CA=default
         # shellcheck disable=SC1091
         . "$src/scenario.env"
         rm -rf "$w"; mkdir -p "$w"

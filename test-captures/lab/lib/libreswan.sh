@@ -24,6 +24,7 @@ ls_install_cert() {   # role peerdir
     local role=$1 d=$2 prof cas ca key
     [[ $role == ini ]] && prof=$I_CERT cas=$I_CA || prof=$R_CERT cas=$R_CA
     [[ -z $prof ]] && return 0
+    [[ $cas == default ]] && cas=ca
     key=$PKI_DIR/$role.key
     [[ $prof == big ]] && key=$PKI_DIR/$role-big.key
     openssl pkcs12 -export -inkey "$key" -in "$PKI_DIR/$role-$prof.crt" -name peer \

@@ -9,7 +9,7 @@
 #   notyet    issued by ca, valid 2035-01-01 .. 2036-01-01
 #   untrusted issued by otherca, valid now
 # A scenario picks with I_CERT= / R_CERT= (empty: no certificate, PSK only) and the CAs a peer
-# trusts with I_CA= / R_CA= (space separated, default "ca").
+# trusts with I_CA= / R_CA= (space separated; default: "ca" when the peer has a certificate).
 
 PKI_DIR=
 
@@ -50,7 +50,9 @@ _issue() {   # ca key id out [pki options]
 pki_install_ss() {   # role swanctl-dir
     local role=$1 d=$2 prof cas ca
     [[ $role == ini ]] && prof=$I_CERT cas=$I_CA || prof=$R_CERT cas=$R_CA
-    # trusted CAs: wanted as soon as the peer has a certificate or verifies one (EAP clients)
+    # trusted CAs: by default the lab CA for peers with a certificate and none for PSK peers (a
+    # loaded CA makes strongSwan send CERTREQ); a scenario may name them (EAP clients: I_CA=ca)
+    if [[ $cas == default ]]; then [[ -n $prof ]] && cas=ca || cas=; fi
     for ca in $cas; do cp "$PKI_DIR/$ca.crt" "$d/x509ca/$ca.crt"; done
     [[ -z $prof ]] && return 0
     cp "$PKI_DIR/$role-$prof.crt" "$d/x509/peer.crt"
