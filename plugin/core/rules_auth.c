@@ -716,8 +716,9 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                             verifier, refused, v.own_id ? " as \"" : "", v.own_id ? v.own_id->text : "",
                             v.own_id ? "\"" : "", refusal, where, side_name(!refused_init));
         ikd_finding_set(&f->hint, "set the same secret on both peers for these identities (strongSwan swanctl.conf "
-                        "secrets { ike-x { id-1 = ...; id-2 = ...; secret = ... } } with local/remote id, "
-                        "ipsec.secrets \"<leftid> <rightid> : PSK ...\"; libreswan ipsec.secrets; Cisco "
+                        "secrets { ike-x { id-1 = ...; id-2 = ...; secret = ... } } with local/remote id; "
+                        "ipsec.conf leftid/rightid with authby=secret and ipsec.secrets \"<leftid> <rightid> : "
+                        "PSK ...\"; libreswan authby=secret, leftid/rightid and ipsec.secrets; Cisco "
                         "crypto ikev2 keyring pre-shared-key / crypto isakmp key ... address, tunnel-group "
                         "ipsec-attributes pre-shared-key)");
         return;
@@ -851,8 +852,9 @@ mm5_stalled(const ikd_sa *sa)
 static const char *
 mm5_hint(void)
 {
-    return "set the same pre-shared key on both peers (strongSwan swanctl.conf secrets { ike-x { secret = ... } } "
-           "or ipsec.secrets \"<left> <right> : PSK ...\"; libreswan ipsec.secrets; Cisco crypto isakmp key "
+    return "set the same pre-shared key on both peers (strongSwan swanctl.conf secrets { ike-x { secret = ... } }, "
+           "or ipsec.conf authby=secret with ipsec.secrets \"<left> <right> : PSK ...\"; libreswan authby=secret "
+           "and ipsec.secrets; Cisco crypto isakmp key "
            "<key> address <peer>, or tunnel-group <peer> ipsec-attributes ikev1 pre-shared-key)";
 }
 
