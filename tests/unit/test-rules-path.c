@@ -372,6 +372,55 @@ test_udp_4500_blocked(void)
     ikd_tracker_free(t);
 }
 
+/* IKEv1: Main Mode 1-4 on UDP 500 with NAT-D, then MM5 on 4500 (after the
+ * non-ESP marker) retransmitted; its retransmissions look malformed in
+ * Wireshark 4.0 (IV chaining), which must not hide the diagnosis. */
+static void
+test_udp_4500_blocked_v1(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi = NULL;
+    const ikd_finding *f;
+
+    natted = TRUE;
+    for (guint32 frame = 1; frame <= 4; frame++) {
+        ike(&m, frame, 1, IKD_X1_MAIN, frame % 2, FALSE, V1_CKYI, frame == 1 ? ZERO : V1_CKYR, 0, 500 + frame);
+        if (frame == 3) {
+            m.n_natd = 2;
+            m.natd[0].len = m.natd[1].len = 32;
+            memcpy(m.natd[0].data, V1_NATD_203_0_113_20, 32);
+            memcpy(m.natd[1].data, V1_NATD_198_51_100_10, 32);
+        }
+        fi = add(t, &m);
+        if (frame == 3)
+            g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_NAT_DETECTED);
+        else
+            g_assert_null(fi->findings);
+    }
+    for (guint32 frame = 5; frame <= 8; frame++) {
+        ike(&m, frame, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, V1_CKYR, 0, 505);
+        m.sport = m.dport = 4500;
+        m.flags |= IKD_FLAG_V1_E;
+        m.encrypted = 1;
+        m.malformed = frame > 5;
+        fi = add(t, &m);
+        if (frame < 8)
+            g_assert_null(fi->findings);
+    }
+    f = only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
+    g_assert_true(f->failure);
+    g_assert_nonnull(strstr(f->message, "Main Mode request of frame 5"));
+    g_assert_nonnull(strstr(f->message, "answered on UDP 500 (frame 4)"));
+    g_assert_nonnull(strstr(f->message, "NAT detected in frame 3"));
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
+    natted = FALSE;
+    ikd_tracker_free(t);
+}
+
 /* ---------------------------------------------------------------- ESP */
 
 static void
@@ -736,6 +785,7 @@ main(int argc, char **argv)
     g_test_add_func("/path/nat-detected-v2", test_nat_detected_v2);
     g_test_add_func("/path/nat-detected-v1", test_nat_detected_v1);
     g_test_add_func("/path/udp-4500-blocked", test_udp_4500_blocked);
+    g_test_add_func("/path/udp-4500-blocked-v1", test_udp_4500_blocked_v1);
     g_test_add_func("/path/esp-one-way", test_esp_one_way);
     g_test_add_func("/path/esp-not-encapsulated", test_esp_not_encapsulated);
     g_test_add_func("/path/ip-fragmentation", test_ip_fragmentation);
