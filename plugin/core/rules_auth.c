@@ -414,25 +414,42 @@ check_trust(ikd_tracker *t, const auth_view *v, const ikd_cert *ee)
     return by_dn && !by_hash ? TRUST_NOT_REQUESTED : TRUST_NOT_PROVEN;
 }
 
-/* The verifier's own certificate, anywhere in the capture: it usually comes
- * from a CA the verifier trusts. */
+/* A certificate whose issuer the verifier is seen to trust: one it accepted
+ * from its peer in another IKE SA that was established, else its own (which
+ * usually comes from a CA it trusts).  'frame' is where it was seen. */
 static const ikd_cert *
-verifier_cert(ikd_tracker *t, const ikd_addr *verifier)
+verifier_trusted_cert(ikd_tracker *t, const ikd_sa *self, const ikd_addr *verifier, gboolean *accepted,
+                      guint32 *frame)
 {
     const GPtrArray *sas = ikd_tracker_sas_at(t, verifier);   /* the verifier's SAs only */
+    const ikd_cert *own = NULL;
+    guint32 own_frame = 0;
+
     for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         const ikd_sa *sa = g_ptr_array_index(sas, s);
         for (int side = 0; side < 2; side++) {
             gboolean init = side == 0;
+            gboolean is_verifier = ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, verifier);
             auth_view v;
-            if (!ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, verifier))
+            if (!is_verifier && (sa == self || !sa->ike_established || sa_has_auth_failure(sa)))
                 continue;
             collect_view(sa, init, G_MAXUINT32, &v);
-            if (v.n_cert)
+            if (!v.n_cert)
+                continue;
+            if (!is_verifier) {
+                *accepted = TRUE;
+                *frame = v.cert_frame;
                 return v.cert[0];
+            }
+            if (!own) {
+                own = v.cert[0];
+                own_frame = v.cert_frame;
+            }
         }
     }
-    return NULL;
+    *accepted = FALSE;
+    *frame = own_frame;
+    return own;
 }
 
 static const char *
@@ -588,13 +605,16 @@ diagnose_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n, const c
     if (tr == TRUST_UNKNOWN || tr == TRUST_OK)
         return FALSE;
 
-    const ikd_cert *own = NULL;
+    const ikd_cert *known = NULL;
+    gboolean accepted = FALSE;
+    guint32 known_frame = 0;
     if (tr == TRUST_NOT_PROVEN) {
-        own = verifier_cert(c->t, &c->m->src);
-        /* The verifier's own certificate comes from the same CA: that CA is
-         * most likely trusted, so the cause is elsewhere. */
-        if (own && strcmp(own->issuer, ee->issuer) == 0 &&
-            (!own->aki_len || (own->aki_len == ee->aki_len && memcmp(own->aki, ee->aki, ee->aki_len) == 0)))
+        known = verifier_trusted_cert(c->t, c->sa, &c->m->src, &accepted, &known_frame);
+        /* The verifier accepted (or itself uses) a certificate from the same
+         * CA: that CA is most likely trusted, so the cause is elsewhere. */
+        if (known && strcmp(known->issuer, ee->issuer) == 0 &&
+            (!known->aki_len || !ee->aki_len ||
+             (known->aki_len == ee->aki_len && memcmp(known->aki, ee->aki, ee->aki_len) == 0)))
             return FALSE;
     }
 
@@ -619,8 +639,11 @@ diagnose_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n, const c
                             verifier, refused, refusal, refused, ee->subject, v->cert_frame, ee->issuer,
                             aki->len ? " (authorityKeyIdentifier " : "", aki->str, aki->len ? ")" : "",
                             verifier_side, v->creq_frame, asked,
-                            own ? ", and the verifier's own certificate comes from \"" : "",
-                            own ? own->issuer : "", own ? "\"" : "");
+                            !known ? "" : accepted ? ", while the verifier accepted a certificate from \""
+                                                   : ", while the verifier's own certificate comes from \"",
+                            known ? known->issuer : "", known ? "\"" : "");
+        if (known)
+            ikd_finding_evidence(f, known_frame);
         g_string_free(aki, TRUE);
     }
     ikd_finding_set(&f->hint, "make the %s trust the CA \"%s\" (strongSwan: its certificate in "

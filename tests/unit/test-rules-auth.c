@@ -481,6 +481,35 @@ test_v2_cert_same_ca_as_verifier(void)
     ikd_tracker_free(t);
 }
 
+/* The verifier accepted a certificate from another CA in another SA: said,
+ * as evidence that the refused issuer is not the one it trusts. */
+static void
+test_v2_cert_untrusted_other_ca_accepted(void)
+{
+    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    v2_init(t, 1, SPI_C, SPI_D, 0xca);
+    v2_auth_request(&m, 3, SPI_C, SPI_D, "initiator.example", NULL, 14);
+    cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
+    ikd_tracker_add(t, &m);
+    v2_auth_ok(&m, 4, SPI_C, SPI_D, "responder.example", 2);
+    g_assert_null(ikd_tracker_add(t, &m)->findings);
+
+    v2_init(t, 11, SPI_A, SPI_B, 0xca);
+    v2_auth_request(&m, 13, SPI_A, SPI_B, "initiator.example", NULL, 14);
+    cert(&m, INI_DN, OTHER_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x05);
+    ikd_tracker_add(t, &m);
+    v2_auth_failed(&m, 14, SPI_A, SPI_B);
+    f = only_finding(ikd_tracker_add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
+    g_assert_true(has_evidence(f, 3));
+    g_assert_nonnull(strstr(f->message, "while the verifier accepted a certificate from \"C=ZZ, O=ikediag lab, "
+                                        "CN=ikediag lab CA\""));
+    ikd_tracker_free(t);
+}
+
 static void
 test_v2_id_not_in_cert(void)
 {
@@ -1074,6 +1103,7 @@ main(int argc, char **argv)
     g_test_add_func("/auth/v2-cert-untrusted-likely", test_v2_cert_untrusted_likely);
     g_test_add_func("/auth/v2-cert-untrusted-chain", test_v2_cert_untrusted_chain);
     g_test_add_func("/auth/v2-cert-same-ca-as-verifier", test_v2_cert_same_ca_as_verifier);
+    g_test_add_func("/auth/v2-cert-untrusted-other-ca-accepted", test_v2_cert_untrusted_other_ca_accepted);
     g_test_add_func("/auth/v2-id-not-in-cert", test_v2_id_not_in_cert);
     g_test_add_func("/auth/v2-id-elsewhere", test_v2_id_elsewhere);
     g_test_add_func("/auth/v2-asked-idr", test_v2_asked_idr);
