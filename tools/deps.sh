@@ -8,6 +8,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libglib2.0-dev wireshark-dev tshark python3)
 if [ "${1:-}" = --test ]; then
     pkgs+=(util-linux)        # setpriv: tshark runs as nobody under root
+    pkgs+=(clang libclang-rt-dev)   # fuzz.libfuzzer (libFuzzer runtime); skipped without them
 fi
 missing=()
 for p in "${pkgs[@]}"; do
