@@ -246,18 +246,21 @@ report_4500_blocked(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
     ikd_finding_evidence(f, ex->request.frame);
     ikd_finding_evidence(f, sa->nat_frame);
     ikd_finding_evidence(f, answered);
-    ikd_finding_message(f, "%s request of frame %u from %s to %s on UDP 4500 was sent %u times and "
-                        "never answered%s, although %s answered on UDP 500 (frame %u)%s: UDP 4500 is "
-                        "blocked on the path",
-                        ikd_exchange_name(ex->version, ex->exch_type), ex->request.frame,
-                        ikd_peer_str(self, bbuf, sizeof bbuf), ikd_peer_str(peer, abuf, sizeof abuf),
-                        ex->request.n_sent, at_end ? " before the capture ended" : "", abuf, answered,
-                        sa->nat_seen ? "; the peers moved to UDP 4500 because a NAT was detected" : "");
-    if (sa->nat_frame) {
-        char *msg = g_strdup_printf("%s (NAT detected in frame %u)", f->message, sa->nat_frame);
-        g_free(f->message);
-        f->message = msg;
-    }
+    ikd_peer_str(self, bbuf, sizeof bbuf);
+    ikd_peer_str(peer, abuf, sizeof abuf);
+    if (sa->nat_frame)
+        ikd_finding_message(f, "%s request of frame %u from %s to %s on UDP 4500 was sent %u times and "
+                            "never answered%s, although %s answered on UDP 500 (frame %u): UDP 4500 is "
+                            "blocked on the path; the peers moved to it because of the NAT detected in "
+                            "frame %u", ikd_exchange_name(ex->version, ex->exch_type), ex->request.frame,
+                            bbuf, abuf, ex->request.n_sent, at_end ? " before the capture ended" : "",
+                            abuf, answered, sa->nat_frame);
+    else
+        ikd_finding_message(f, "%s request of frame %u from %s to %s on UDP 4500 was sent %u times and "
+                            "never answered%s, although %s answered on UDP 500 (frame %u): UDP 4500 is "
+                            "blocked on the path", ikd_exchange_name(ex->version, ex->exch_type),
+                            ex->request.frame, bbuf, abuf, ex->request.n_sent,
+                            at_end ? " before the capture ended" : "", abuf, answered);
     ikd_finding_set(&f->hint, "allow UDP 4500 in both directions between %s and %s on every firewall "
                     "and on the NAT device (it carries IKE and ESP once NAT-T is in use); a peer cannot "
                     "stay on UDP 500 behind a NAT (strongSwan, libreswan and Cisco all move to 4500; "
@@ -400,17 +403,36 @@ report_orphan_fragments(ikd_tracker *t, ikd_sa *sa, guint32 frame)
     fragmentation_hint(f, sa);
 }
 
+/* Orphan fragments say "lost IKE message" only while the IKE SA is being
+ * set up (later, large ESP in UDP is fragmented too), and only when they
+ * span a retransmission: the fragments of one datagram arrive together,
+ * the sender's retransmissions come a second or more apart (RFC 7296 2.1;
+ * strongSwan's first timeout is 4 s by default, 1 s in the lab). */
+#define ORPHAN_SPAN_MS 900
+
+static gboolean
+orphans_evident(const ikd_sa *sa, guint32 min_count)
+{
+    return sa->frag_orphans >= min_count && !sa->ike_established && !sa_has_failure(sa) &&
+           sa->frag_last_ms - sa->frag_first_ms >= ORPHAN_SPAN_MS &&
+           !ikd_sa_has_cause(sa, IKD_CAUSE_IP_FRAGMENTATION);
+}
+
 static void
 on_fragment(ikd_rule_ctx *c)
 {
     ikd_sa *sa = c->sa;
     const ikd_config *cfg = ikd_tracker_config(c->t);
+    gint64 ms = c->m->ts_sec * 1000 + c->m->ts_nsec / 1000000;
 
-    if (!sa->frag_orphans)
+    if (!sa->frag_orphans) {
         sa->frag_first = c->fi->frame;
+        sa->frag_first_ms = ms;
+    }
     sa->frag_last = c->fi->frame;
+    sa->frag_last_ms = ms;
     sa->frag_orphans++;
-    if (sa->frag_orphans == cfg->no_response_retransmits + 1 && !sa_has_failure(sa))
+    if (orphans_evident(sa, cfg->no_response_retransmits + 1))
         report_orphan_fragments(c->t, sa, c->fi->frame);
 }
 
@@ -483,6 +505,10 @@ on_esp(ikd_rule_ctx *c)
     sa->esp_count[dir]++;
     if (raw && !sa->esp_first_raw)
         sa->esp_first_raw = c->fi->frame;
+    /* Large ESP-in-UDP packets are fragmented too: the fragments seen so far
+     * belonged to this datagram, not to a lost IKE message. */
+    if (m->ip_fragmented)
+        sa->frag_orphans = 0;
 
     if (raw && sa->nat_seen && !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED)) {
         report_not_encapsulated(c, dir);
@@ -548,7 +574,7 @@ ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa)
                  last_answer_before(sa, ex, sa->first_4500) && !peer_heard_after(sa, ex, ex->request.frame))
             report_4500_blocked(t, sa, ex, ex->request.last_frame, TRUE);
     }
-    if (sa->frag_orphans >= 2 && !sa_has_failure(sa))
+    if (orphans_evident(sa, 2))
         report_orphan_fragments(t, sa, sa->frag_last);
 
     /* ESP one way, fewer packets than the one-pass rule waits for. */

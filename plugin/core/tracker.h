@@ -147,6 +147,8 @@ struct ikd_sa {
     guint32  esp_spi[2];            /* SPI of the first ESP packet each way */
     guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
     guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
+    gint64   frag_first_ms;         /* capture time of frag_first, milliseconds */
+    gint64   frag_last_ms;
     guint32  first_4500;            /* first IKE message on UDP 4500 */
     guint32  dpd_first[2], dpd_last[2], dpd_unacked[2]; /* IKEv1 R-U-THERE by sender */
     guint32  liveness_frame;        /* last IKEv2 liveness check (empty INFORMATIONAL) */

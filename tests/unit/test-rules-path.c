@@ -524,12 +524,14 @@ test_esp_not_encapsulated(void)
 
 /* ---------------------------------------------------------------- IP fragments */
 
+/* One second per frame: retransmissions, as a daemon spaces them. */
 static void
 ip_fragment(ikd_msg *m, guint32 frame)
 {
     ikd_msg_init(m);
     m->kind = IKD_MSG_IP_FRAGMENT;
     m->frame = frame;
+    m->ts_sec = 1700000000 + frame;
     peers(m, TRUE);
 }
 
@@ -592,6 +594,37 @@ test_ip_fragmentation(void)
     g_assert_true(has_evidence(f, 3));
     g_assert_nonnull(strstr(f->message, "4 IP fragments"));
     g_assert_nonnull(strstr(f->message, "only the initiator announced"));
+    ikd_tracker_free(t);
+
+    /* Fragmented ESP in UDP, reassembled: the fragments are accounted for. */
+    t = ikd_tracker_new(NULL);
+    v2_up(t, 4500);
+    for (guint32 frame = 5; frame <= 20; frame += 2) {
+        ip_fragment(&m, frame);
+        g_assert_null(add(t, &m)->findings);
+        esp(&m, frame + 1, frame % 4 == 1, TRUE);
+        m.ip_fragmented = 1;
+        g_assert_null(add(t, &m)->findings);
+    }
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_all(t), ==, 0);
+    ikd_tracker_free(t);
+
+    /* Five fragments of one large datagram within a millisecond, then the
+     * capture ends: nothing shows a retransmission, nothing is said. */
+    t = ikd_tracker_new(NULL);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    add(t, &m);
+    for (guint32 frame = 3; frame <= 7; frame++) {
+        ip_fragment(&m, frame);
+        m.ts_sec = 1700000010;
+        m.ts_nsec = (gint32)frame * 1000;
+        g_assert_null(add(t, &m)->findings);
+    }
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_all(t), ==, 0);
     ikd_tracker_free(t);
 
     /* Fragments between hosts that are no IKE peers are not tracked. */
