@@ -488,6 +488,20 @@ report_one_way(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
                     dbuf, dbuf, sa->esp_first_raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
 }
 
+/* ESP one way only is evident after enough packets over enough time: a
+ * burst (parallel DNS queries, a TCP window) legitimately precedes the
+ * first answer by a round trip, never by half a second. */
+#define ONE_WAY_SPAN_MS 500
+
+static gboolean
+one_way_evident(const ikd_sa *sa, int dir, guint32 min_count)
+{
+    return sa->esp_count[dir] >= min_count && !sa->esp_count[!dir] &&
+           sa->esp_last_ms[dir] - sa->esp_first_ms[dir] >= ONE_WAY_SPAN_MS &&
+           !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_ONE_WAY) &&
+           !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED);
+}
+
 static void
 on_esp(ikd_rule_ctx *c)
 {
@@ -497,11 +511,15 @@ on_esp(ikd_rule_ctx *c)
     int dir = ikd_addr_equal(&m->src, &sa->init_addr) ? 0 : 1;   /* as tracker.c counts */
     gboolean raw = m->sport == 0 && m->dport == 0;
 
+    gint64 ms = m->ts_sec * 1000 + m->ts_nsec / 1000000;
+
     if (!sa->esp_count[dir]) {
         sa->esp_first[dir] = c->fi->frame;
+        sa->esp_first_ms[dir] = ms;
         sa->esp_spi[dir] = m->esp_spi;
     }
     sa->esp_last[dir] = c->fi->frame;
+    sa->esp_last_ms[dir] = ms;
     sa->esp_count[dir]++;
     if (raw && !sa->esp_first_raw)
         sa->esp_first_raw = c->fi->frame;
@@ -514,8 +532,7 @@ on_esp(ikd_rule_ctx *c)
         report_not_encapsulated(c, dir);
         return;
     }
-    if (sa->esp_count[dir] == cfg->esp_one_way_packets && !sa->esp_count[!dir] &&
-        !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_ONE_WAY) && !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED))
+    if (one_way_evident(sa, dir, cfg->esp_one_way_packets))
         report_one_way(c->t, sa, dir, c->fi->frame);
 }
 
@@ -579,9 +596,7 @@ ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa)
 
     /* ESP one way, fewer packets than the one-pass rule waits for. */
     for (int dir = 0; dir < 2; dir++) {
-        if (sa->esp_count[dir] >= 2 && !sa->esp_count[!dir] &&
-            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_ONE_WAY) &&
-            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED))
+        if (one_way_evident(sa, dir, 2))
             report_one_way(t, sa, dir, sa->esp_last[dir]);
     }
 }

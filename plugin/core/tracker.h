@@ -145,6 +145,7 @@ struct ikd_sa {
     guint32  esp_first[2], esp_last[2], esp_count[2];  /* [0] initiator->responder, [1] back */
     guint32  esp_first_raw;         /* first ESP frame not in UDP, 0 = none */
     guint32  esp_spi[2];            /* SPI of the first ESP packet each way */
+    gint64   esp_first_ms[2], esp_last_ms[2];   /* their capture times, milliseconds */
     guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
     guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
     gint64   frag_first_ms;         /* capture time of frag_first, milliseconds */

@@ -186,6 +186,7 @@ esp(ikd_msg *m, guint32 frame, gboolean from_init, gboolean in_udp)
     ikd_msg_init(m);
     m->kind = IKD_MSG_ESP;
     m->frame = frame;
+    m->ts_sec = 1700000000 + frame;     /* a ping a second */
     peers(m, from_init);
     m->esp_spi = from_init ? 0xb6fad296 : 0xc0ffee01;
     m->esp_seq = frame;
@@ -459,6 +460,22 @@ test_esp_one_way(void)
         esp(&m, frame, frame % 2, TRUE);
         g_assert_null(add(t, &m)->findings);
     }
+    ikd_tracker_finish(t);
+    g_assert_cmpuint(count_all(t), ==, 0);
+    ikd_tracker_free(t);
+
+    /* A burst of six packets within a millisecond before the first answer
+     * is no one-way flow. */
+    t = ikd_tracker_new(NULL);
+    v2_up(t, 4500);
+    for (guint32 frame = 5; frame <= 10; frame++) {
+        esp(&m, frame, TRUE, TRUE);
+        m.ts_sec = 1700000010;
+        m.ts_nsec = (gint32)frame * 100000;
+        g_assert_null(add(t, &m)->findings);
+    }
+    esp(&m, 11, FALSE, TRUE);
+    g_assert_null(add(t, &m)->findings);
     ikd_tracker_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
     ikd_tracker_free(t);
