@@ -87,6 +87,8 @@ if [ -n "$host_ref" ] && [ -n "$version" ]; then
 elif [ $diff_mode = 1 ]; then
     echo "compat: $suite: no comparison with the host (no host build or no findings from the chroot)"
 fi
-echo "compat: $suite: ctest exit $rc, findings $([ $diff_rc = 0 ] && echo same || echo DIFFERENT);" \
+if [ -z "$host_ref" ] || [ -z "$version" ]; then findings="not compared"
+elif [ $diff_rc = 0 ]; then findings=same; else findings=DIFFERENT; fi
+echo "compat: $suite: ctest exit $rc, findings $findings;" \
      "$(($(date +%s) - t0)) s in all"
 [ "$rc" = 0 ] && [ $diff_rc = 0 ] || exit 1
