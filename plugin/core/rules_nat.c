@@ -203,17 +203,48 @@ check_natd_v2(ikd_rule_ctx *c)
                    "NAT_DETECTION hashes recomputed with SHA-1");
 }
 
+/* The output length of the phase 1 hash the responder chose (Main/
+ * Aggressive Mode message 2), 0 when not seen. */
+static gsize
+v1_negotiated_hash_len(const ikd_sa *sa)
+{
+    for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        const ikd_digest *d = ex->response.msg;
+        if (ex->version != 1 || ex->phase1_step != 1 || !d || d->n_prop != 1)
+            continue;
+        for (guint i = 0; i < d->prop[0].n_tf; i++) {
+            const ikd_transform *t = &d->tf[d->prop[0].first_tf + i];
+            if (t->type != IKD_TF_PRF)
+                continue;
+            switch (t->id) {    /* IKEv2 PRF ids, as extract.c maps IKEv1 hashes */
+            case 1: return 16;  /* HMAC_MD5 */
+            case 2: return 20;  /* HMAC_SHA1 */
+            case 5: return 32;  /* HMAC_SHA2_256 */
+            case 6: return 48;  /* HMAC_SHA2_384 */
+            case 7: return 64;  /* HMAC_SHA2_512 */
+            default: return 0;
+            }
+        }
+    }
+    return 0;
+}
+
 /* IKEv1 (RFC 3947 3.2): the first NAT-D payload hashes the receiver's
- * address and port, the following ones the sender's. */
+ * address and port, the following ones the sender's, with the negotiated
+ * hash; when its choice is not in the capture, the payload's length names
+ * the hash. */
 static void
 check_natd_v1(ikd_rule_ctx *c)
 {
     const ikd_msg *m = c->m;
     guint8 h[64];
     gsize len = m->natd[0].len;
+    gsize negotiated = v1_negotiated_hash_len(c->sa);
     gboolean dst_ok, src_ok = FALSE;
     char how[96];
 
+    if (negotiated && negotiated != len)
+        return;                 /* not the hash we know how to recompute */
     if (m->n_natd < 2 || !ikd_natd_hash(len, m->ispi, m->rspi, &m->dst, m->dport, h))
         return;
     dst_ok = memcmp(m->natd[0].data, h, len) == 0;

@@ -287,18 +287,30 @@ test_nat_detected_v2(void)
     ikd_tracker_free(t);
 }
 
-static void
-test_nat_detected_v1(void)
+/* Main Mode 1-3 with the capture's NAT-D in MM3; MM2 chooses a phase 1
+ * proposal whose hash is 'prf' (IKEv2 PRF id; 0: no proposal seen). */
+static ikd_tracker *
+v1_mm3_natd(guint16 prf)
 {
     ikd_tracker *t = ikd_tracker_new(NULL);
     ikd_msg m;
-    const ikd_finding *f;
 
     natted = TRUE;
     ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, ZERO, 0, 201);
     g_assert_null(add(t, &m)->findings);
     ike(&m, 2, 1, IKD_X1_MAIN, FALSE, FALSE, V1_CKYI, V1_CKYR, 0, 202);
-    g_assert_null(add(t, &m)->findings);
+    if (prf) {
+        ikd_proposal *p = &m.prop[m.n_prop++];
+        memset(p, 0, sizeof *p);
+        p->protocol = IKD_PROTO_IKE;
+        m.tf[0].type = IKD_TF_ENCR;
+        m.tf[0].id = 12;
+        m.tf[1].type = IKD_TF_PRF;
+        m.tf[1].id = prf;
+        m.n_tf = p->n_tf = 2;
+        m.has_sa = 1;
+    }
+    add(t, &m);             /* (MD5 is weak-crypto: a finding of its own) */
     /* MM3: NAT-D of the receiver first, then the sender's own */
     ike(&m, 3, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, V1_CKYR, 0, 203);
     m.has_ke = m.has_nonce = 1;
@@ -306,12 +318,30 @@ test_nat_detected_v1(void)
     m.natd[0].len = m.natd[1].len = 32;
     memcpy(m.natd[0].data, V1_NATD_203_0_113_20, 32);
     memcpy(m.natd[1].data, V1_NATD_198_51_100_10, 32);
-    f = only_finding(add(t, &m));
-    g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
-    g_assert_false(f->failure);
-    g_assert_nonnull(strstr(f->message, "SHA2-256"));
-    g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT"));
+    add(t, &m);
     natted = FALSE;
+    return t;
+}
+
+static void
+test_nat_detected_v1(void)
+{
+    ikd_tracker *t;
+    const ikd_finding *f;
+
+    /* SHA2-256 negotiated (as in the capture), or not seen: recomputed */
+    for (guint16 prf = 0; prf <= 5; prf += 5) {
+        t = v1_mm3_natd(prf);
+        f = only_finding(ikd_tracker_lookup(t, 3));
+        g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
+        g_assert_false(f->failure);
+        g_assert_nonnull(strstr(f->message, "SHA2-256"));
+        g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT"));
+        ikd_tracker_free(t);
+    }
+    /* MD5 negotiated but 32-byte hashes: not what ikediag can recompute */
+    t = v1_mm3_natd(1);
+    g_assert_null(ikd_tracker_lookup(t, 3)->findings);
     ikd_tracker_free(t);
 }
 
