@@ -42,7 +42,23 @@ chmod 777 "$stage/home"
 
 envs=(HOME="$stage/home" WIRESHARK_PLUGIN_DIR="$stage/plugins" WIRESHARK_CONFIG_DIR="$stage/config"
       LC_ALL=C.UTF-8 TZ=UTC)
+# A sanitizer build of the plugin (-DIKEDIAG_SANITIZE=ON) loads only into a
+# tshark that has the sanitizer runtimes preloaded (tshark itself is not
+# instrumented): find them from the plugin when IKEDIAG_PRELOAD is not given,
+# so that every test of such a build runs under ASan+UBSan.
+if [ -z "${IKEDIAG_PRELOAD:-}" ]; then
+    for so in "$stage"/plugins/*/epan/ikediag.so; do
+        [ -f "$so" ] || continue
+        san=$(ldd "$so" 2>/dev/null | awk '$1 ~ /^libasan\.so/ { a = $3 } $1 ~ /^libubsan\.so/ { u = $3 }
+                                          END { if (a) printf "%s %s", a, u }')
+        [ -n "$san" ] && IKEDIAG_PRELOAD=$san
+    done
+fi
 if [ -n "${IKEDIAG_PRELOAD:-}" ]; then
+    # The preload reaches the extcap helpers that tshark -G starts too, and
+    # androiddump then hangs: point tshark at an empty extcap directory.
+    mkdir -p "$stage/extcap"
+    envs+=(WIRESHARK_EXTCAP_DIR="$stage/extcap")
     envs+=(LD_PRELOAD="$IKEDIAG_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}"
            UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}")
 fi
