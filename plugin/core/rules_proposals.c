@@ -198,6 +198,10 @@ static void
 report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
                    ikd_cause cause, const ikd_addr *refuser, const char *where)
 {
+    /* A refusal already explained by the IKE version (rules_reachability.c
+     * runs first) is not also a proposal mismatch. */
+    if (ikd_sa_has_cause(c->sa, IKD_CAUSE_IKE_VERSION_MISMATCH))
+        return;
     char abuf[64];
     char *offered = offer ? ikd_proposals_to_config(offer->prop, offer->n_prop, offer->tf) : g_strdup("(not captured)");
     const char *how = NULL;
