@@ -20,7 +20,7 @@ build=$(cd "$1" && pwd)
 hours=${2:-1}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 half=$(awk -v h="$hours" 'BEGIN { printf "%d", h * 1800 }')
-seed=${SEED:-$(date +%Y%m%d)}
+seed=${SEED:-$(( $(date +%s) / 86400 % 100000 ))}   # days since 1970: new mutations each day
 cc=$(awk -F= '/^CMAKE_C_COMPILER:/ { print $2 }' "$build/CMakeCache.txt")
 
 "$src/tests/fuzz/run-libfuzzer.sh" --build "$build/fuzz-clang" --source "$src" \

@@ -48,6 +48,7 @@ if [ -z "$binary" ]; then
     cmake --build "$build" --target fuzz-core -j2 > "$work/build.log" 2>&1 || { tail -40 "$work/build.log"; exit 1; }
     binary=$build/tests/fuzz/fuzz-core
 fi
+binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")   # the run happens in $work
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
