@@ -567,6 +567,49 @@ on_esp(ikd_rule_ctx *c)
         report_one_way(c->t, sa, dir, c->fi->frame);
 }
 
+/* ESP between hosts whose IKE negotiation is not in the capture (it began
+ * after the tunnel came up, the usual way to look at "no traffic through
+ * the tunnel"): the same one-way judgement, in one pass only, since there
+ * is no IKE SA to close at the end. */
+static void
+on_esp_without_sa(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+    ikd_esp_flow *fl = ikd_tracker_esp_flow(c->t, &m->src, &m->dst);
+    int dir = ikd_addr_equal(&m->src, &fl->host[0]) ? 0 : 1;
+    gint64 ms = m->ts_sec * 1000 + m->ts_nsec / 1000000;
+    char sbuf[64], dbuf[64];
+    ikd_finding *f;
+
+    if (!fl->count[dir]) {
+        fl->first[dir] = c->fi->frame;
+        fl->first_ms[dir] = ms;
+        fl->spi[dir] = m->esp_spi;
+    }
+    fl->last[dir] = c->fi->frame;
+    fl->last_ms[dir] = ms;
+    fl->count[dir]++;
+    fl->raw |= m->sport == 0 && m->dport == 0;
+    if (fl->reported || fl->count[!dir] || fl->count[dir] < cfg->esp_one_way_packets ||
+        ms - fl->first_ms[dir] < ONE_WAY_SPAN_MS)
+        return;
+    fl->reported = TRUE;
+    ikd_addr_to_str(&fl->host[dir], sbuf, sizeof sbuf);
+    ikd_addr_to_str(&fl->host[!dir], dbuf, sizeof dbuf);
+    f = ikd_report(c->t, NULL, NULL, c->fi->frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
+    ikd_finding_evidence(f, fl->first[dir]);
+    ikd_finding_message(f, "ESP flows one way only: %u packets from %s to %s (frames %u to %u, SPI 0x%08x, "
+                        "%s) and none back from %s; the IKE negotiation of this tunnel is not in the "
+                        "capture", fl->count[dir], sbuf, dbuf, fl->first[dir], c->fi->frame, fl->spi[dir],
+                        fl->raw ? "raw ESP" : "ESP in UDP", dbuf);
+    ikd_finding_set(&f->hint, "%s sends no ESP back or it is dropped before the capture point: check on %s "
+                    "that an SA with SPI 0x%08x exists and its packets decrypt (ip -s xfrm state, swanctl "
+                    "--list-sas; Cisco show crypto ipsec sa: #pkts decaps), that replies are routed into the "
+                    "tunnel, and that firewalls pass %s from %s to %s",
+                    dbuf, dbuf, fl->spi[dir], fl->raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
+}
+
 /* ------------------------------------------------------------ entry points */
 
 void
@@ -574,6 +617,10 @@ ikd_rules_nat(ikd_rule_ctx *c)
 {
     const ikd_msg *m = c->m;
 
+    if (m && m->kind == IKD_MSG_ESP && !c->sa) {
+        on_esp_without_sa(c);
+        return;
+    }
     if (!c->sa || !m)
         return;
     if (m->kind == IKD_MSG_ESP) {

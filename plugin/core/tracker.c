@@ -28,6 +28,7 @@ struct ikd_tracker {
     GHashTable  *exchange_by_key;   /* guint64 key -> ikd_exchange */
     GHashTable  *frames;            /* frame number -> ikd_frame_info */
     GHashTable  *sa_by_peers;       /* peer pair -> latest ikd_sa (ESP, ICMP) */
+    GHashTable  *esp_flows;         /* peer pair -> ikd_esp_flow, ESP without IKE SA */
     GHashTable  *sas_by_addr;       /* endpoint address -> GPtrArray of ikd_sa (rules
                                        that compare a peer's SAs; bench: no scan of
                                        every SA per failure) */
@@ -124,6 +125,8 @@ ikd_tracker_new(const ikd_config *cfg)
     t->frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     t->sa_by_peers = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
                                            (GDestroyNotify)g_bytes_unref, NULL);
+    t->esp_flows = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                         (GDestroyNotify)g_bytes_unref, g_free);
     t->sas_by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
     t->findings = g_ptr_array_new_with_free_func(free_finding);
@@ -141,6 +144,7 @@ ikd_tracker_free(ikd_tracker *t)
     g_hash_table_destroy(t->exchange_by_key);
     g_hash_table_destroy(t->frames);
     g_hash_table_destroy(t->sa_by_peers);
+    g_hash_table_destroy(t->esp_flows);
     g_hash_table_destroy(t->sas_by_addr);
     g_ptr_array_free(t->findings, TRUE);
     g_ptr_array_free(t->digests, TRUE);
@@ -892,6 +896,24 @@ add_esp(ikd_tracker *t, const ikd_msg *m)
     ikd_rule_ctx c = { t, sa, NULL, fi, m, NULL };
     ikd_rules_other(&c);
     return fi;
+}
+
+ikd_esp_flow *
+ikd_tracker_esp_flow(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
+{
+    GBytes *pk = peers_key(a, b);
+    ikd_esp_flow *f = g_hash_table_lookup(t->esp_flows, pk);
+
+    if (f) {
+        g_bytes_unref(pk);
+        return f;
+    }
+    f = g_new0(ikd_esp_flow, 1);
+    f->host[0] = *a;
+    f->host[1] = *b;
+    g_hash_table_insert(t->esp_flows, pk, f);
+    t->bytes += sizeof *f + 64;
+    return f;
 }
 
 /* An IP fragment of a UDP datagram, not reassembled in this frame: of

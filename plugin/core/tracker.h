@@ -219,6 +219,18 @@ const char *ikd_outcome_name(ikd_outcome o);
 /* Approximate heap bytes the tracker holds (for the memory benchmark). */
 gsize ikd_tracker_memory(const ikd_tracker *t);
 
+/* ESP between two hosts without an IKE SA in the capture (the capture began
+ * after the negotiation): rules_nat.c follows its directions. */
+typedef struct ikd_esp_flow {
+    ikd_addr host[2];               /* [0] the first sender */
+    guint32  first[2], last[2], count[2], spi[2];   /* per direction, from host[i] */
+    gint64   first_ms[2], last_ms[2];
+    gboolean raw, reported;
+} ikd_esp_flow;
+
+/* The flow between a and b, created on first use; lives with the tracker. */
+ikd_esp_flow *ikd_tracker_esp_flow(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b);
+
 /* For the rules (rules.h): report a finding on frame 'frame'. */
 ikd_finding *ikd_report(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
                         ikd_cause cause, gboolean failure);

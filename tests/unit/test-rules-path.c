@@ -510,6 +510,29 @@ test_esp_one_way(void)
     g_assert_cmpuint(count_all(t), ==, 0);
     ikd_tracker_free(t);
 
+    /* No IKE in the capture (it began after the tunnel came up): the ESP
+     * alone tells; answered ESP is silent. */
+    t = ikd_tracker_new(NULL);
+    for (guint32 frame = 1; frame <= 3; frame++) {
+        esp(&m, frame, FALSE, FALSE);
+        g_assert_null(add(t, &m)->findings);
+    }
+    esp(&m, 4, FALSE, FALSE);
+    f = only_finding(add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
+    g_assert_null(f->sa);
+    g_assert_nonnull(strstr(f->message, "4 packets from 203.0.113.20 to 198.51.100.10 (frames 1 to 4"));
+    g_assert_nonnull(strstr(f->message, "not in the capture"));
+    esp(&m, 5, FALSE, FALSE);
+    g_assert_null(add(t, &m)->findings);
+    ikd_tracker_free(t);
+    t = ikd_tracker_new(NULL);
+    for (guint32 frame = 1; frame <= 10; frame++) {
+        esp(&m, frame, frame % 3 == 0, TRUE);
+        g_assert_null(add(t, &m)->findings);
+    }
+    ikd_tracker_free(t);
+
     /* Two one-way packets, then the capture ends: said on the last one
      * (with -2), not in one pass. */
     t = ikd_tracker_new(NULL);
