@@ -240,7 +240,9 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
                                offer->frame, offered, where);
     if (known) {
         g_string_append_printf(msg, "; in frame %u the same peer %s %s", known->frame, how, f->chosen);
-        if (mismatch->len)
+        if (strcmp(mismatch->str, "PFS") == 0)
+            g_string_append(msg, ", so only PFS differs: it accepts the same algorithms without PFS");
+        else if (mismatch->len)
             g_string_append_printf(msg, ", so the %s differ%s (it wants %s)", mismatch->str,
                                    strchr(mismatch->str, ',') ? "" : "s", wanted->str);
     } else {
@@ -293,7 +295,12 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     g_free(f->message);
     f->message = g_string_free(msg, FALSE);
 
-    if (known && protocol == IKD_PROTO_IKE)
+    if (cause == IKD_CAUSE_PFS_MISMATCH)
+        ikd_finding_set(&f->hint, "configure PFS the same on both peers: either drop the group from the "
+                        "initiator's ESP proposal (esp=%s) or add it to the responder's (strongSwan esp_proposals / "
+                        "ipsec.conf esp= with the group, e.g. %s-modp2048; libreswan pfs=yes; Cisco set pfs)",
+                        known ? f->chosen : offered, known ? f->chosen : offered);
+    else if (known && protocol == IKD_PROTO_IKE)
         ikd_finding_set(&f->hint, "use a proposal the responder accepts on the initiator, e.g. ike=%s "
                         "(swanctl.conf: proposals = %s; libreswan: ike=%s; Cisco: crypto ikev2 proposal)",
                         f->chosen, f->chosen, f->chosen);
