@@ -74,6 +74,8 @@ static int ikediag_tap = -1;
 static guint pref_no_response_retransmits = 3;
 static ikd_pref_bool pref_weak_crypto = TRUE;
 static ikd_pref_bool pref_info_tags = TRUE;
+static ikd_pref_bool pref_report_deletes = FALSE;
+static guint pref_esp_one_way_packets = 4;
 
 /* The tracker of the open capture file: created when a file is opened
  * (init routine), freed when it is closed (cleanup routine). */
@@ -93,6 +95,8 @@ ikediag_init(void)
     ikd_config_defaults(&cfg);
     cfg.no_response_retransmits = MAX(pref_no_response_retransmits, 1);
     cfg.weak_crypto = pref_weak_crypto;
+    cfg.report_deletes = pref_report_deletes;
+    cfg.esp_one_way_packets = MAX(pref_esp_one_way_packets, 1);
     ikd_tracker_free(tracker);
     tracker = ikd_tracker_new(&cfg);
     /* Like TRANSUM: (re)declare the wanted fields for each file, since
@@ -160,6 +164,8 @@ message_label(const ikd_frame_info *fi, char *buf, gsize len)
         return "ESP";
     if (fi->role == IKD_ROLE_ICMP)
         return "ICMP error";
+    if (fi->role == IKD_ROLE_IP_FRAGMENT)
+        return "IP fragment";
     if (!ex)
         return "";
     if (fi->phase1_msg) {
@@ -455,6 +461,16 @@ proto_register_ikediag(void)
         "Warn about algorithms RFC 8247 / RFC 8221 mark MUST NOT or SHOULD NOT (DES, 3DES, MD5, "
         "SHA-1, MODP groups 1, 2, 5, 22-24, NULL encryption) on chosen SAs",
         &pref_weak_crypto);
+    prefs_register_bool_preference(module, "report_deletes",
+        "Note every SA deletion",
+        "Add an sa-deleted note naming the SA and who deleted it to every Delete payload "
+        "(off by default: every orderly teardown ends with one)",
+        &pref_report_deletes);
+    prefs_register_uint_preference(module, "esp_one_way_packets",
+        "ESP packets one way before \"esp-one-way\"",
+        "How many ESP packets in one direction, spanning at least half a second with none coming "
+        "back, make ikediag report esp-one-way",
+        10, &pref_esp_one_way_packets);
     prefs_register_bool_preference(module, "info_tags",
         "Tag the Info column",
         "Append [IKE: <cause>] to the Info column of frames that carry a failure or warning",

@@ -366,6 +366,22 @@ def case_prefs():
     got = causes(d, cap, ["-o", "ikediag.info_tags:FALSE"])
     check(got == [("2", "ike-proposal-mismatch")], "info_tags:FALSE lost the finding: %r" % got)
 
+    # report_deletes: off by default (every orderly teardown ends with a
+    # Delete); on, the initiator's Delete of the IKE SA gets its note.
+    d, cap = lab("ikev2-psk-ok-ss6-ss6")
+    check(causes(d, cap, []) == [], "deletes reported by default: %r" % causes(d, cap, []))
+    got = causes(d, cap, ["-o", "ikediag.report_deletes:TRUE"])
+    check(got == [("11", "sa-deleted")], "report_deletes:TRUE: %r" % got)
+
+    # esp_one_way_packets: the finding moves with the count of one-way ESP
+    # packets; above what the capture holds, one pass reports nothing.
+    d, cap = lab("ikev2-esp-one-way-ss6-ss6")
+    check(causes(d, cap, []) == [("8", "esp-one-way")], "default count: %r" % causes(d, cap, []))
+    got = causes(d, cap, ["-o", "ikediag.esp_one_way_packets:2"])
+    check(got == [("7", "esp-one-way")], "count 2: %r" % got)
+    got = causes(d, cap, ["-o", "ikediag.esp_one_way_packets:8"])
+    check(got == [], "count 8, one pass: %r" % got)
+
 
 CASES = {
     "sa-lab": case_sa_lab,
