@@ -3,8 +3,11 @@
 # Runs INSIDE a fresh Debian chroot (see run-compat.sh, test-deb.sh), in the
 # project's root.  Installs the build and test dependencies, prints the
 # versions, builds with -Werror and then
-#   test  runs the whole ctest suite (unit and capture tests; the compat
-#         tests themselves are excluded: no chroots inside chroots);
+#   test  runs the ctest suite (unit, capture, stats, docs tests; not the
+#         compat tests themselves, no chroots inside chroots, nor by default
+#         the fuzz/sanitize runs: IKEDIAG_COMPAT_CTEST_EXCLUDE), then with
+#         IKEDIAG_FINDINGS=1 prints every finding (findings.sh) between
+#         "=== ikediag findings" markers for run-compat.sh to compare;
 #   deb   builds the .deb with cpack and writes it, as a tar stream, to
 #         stdout (everything else goes to stderr).
 # Exit status: the suite's (test) or cpack's (deb).
