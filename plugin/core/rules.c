@@ -98,6 +98,31 @@ ikd_msg_notify(const ikd_msg *m, guint16 type)
     return NULL;
 }
 
+/* The last frame after 'after' in which the side that should answer 'ex'
+ * sent anything on this SA (IKE or ESP), or 0. */
+guint32
+ikd_peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after)
+{
+    guint32 last = 0;
+    int peer_dir = ex->from_initiator ? 1 : 0;
+
+    for (const ikd_exchange *o = sa->exchanges; o; o = o->next_in_sa) {
+        if (o->from_initiator == ex->from_initiator && o->response.last_frame > after)
+            last = MAX(last, o->response.last_frame);
+        if (o->from_initiator != ex->from_initiator && o->request.last_frame > after)
+            last = MAX(last, o->request.last_frame);
+    }
+    if (sa->esp_last[peer_dir] > after)
+        last = MAX(last, sa->esp_last[peer_dir]);
+    return last;
+}
+
+const char *
+ikd_side_name(gboolean initiator)
+{
+    return initiator ? "initiator" : "responder";
+}
+
 const char *
 ikd_peer_str(const ikd_addr *a, char *buf, gsize len)
 {

@@ -63,6 +63,11 @@ const ikd_notify *ikd_digest_notify(const ikd_digest *d, guint16 type);
 /* The first error notify (type < 16384) of a digest, or NULL. */
 const ikd_notify *ikd_digest_error(const ikd_digest *d);
 const ikd_notify *ikd_msg_notify(const ikd_msg *m, guint16 type);
+/* The last frame after 'after' in which the side that should answer 'ex'
+ * sent anything for this SA (IKE or ESP), or 0: that peer is alive. */
+guint32 ikd_peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after);
+/* "initiator" or "responder", for messages. */
+const char *ikd_side_name(gboolean initiator);
 /* The peer's address as text, for messages. */
 const char *ikd_peer_str(const ikd_addr *a, char *buf, gsize len);
 /* Hint on which key reveals an encrypted exchange (UAT and SPIs). */

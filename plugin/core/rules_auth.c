@@ -117,12 +117,6 @@ id_type_name(guint8 type)
     }
 }
 
-static const char *
-side_name(gboolean initiator)
-{
-    return initiator ? "initiator" : "responder";
-}
-
 /* ------------------------------------------------------------ what was refused */
 
 /* The refused side's credentials and the verifier's CERTREQs, gathered over
@@ -479,7 +473,7 @@ diagnose_certs(ikd_rule_ctx *c, const auth_view *v, const char *verifier, const 
 {
     const ikd_config *cfg = ikd_tracker_config(c->t);
     gint64 now = cfg->now_override_sec ? cfg->now_override_sec : v->cert_time;
-    const char *refused = side_name(v->refused_init);
+    const char *refused = ikd_side_name(v->refused_init);
     ikd_finding *f;
 
     for (guint i = 0; i < v->n_cert; i++) {
@@ -521,7 +515,7 @@ diagnose_certs(ikd_rule_ctx *c, const auth_view *v, const char *verifier, const 
 static gboolean
 diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, const char *refusal)
 {
-    const char *refused = side_name(v->refused_init);
+    const char *refused = ikd_side_name(v->refused_init);
     const ikd_addr *refused_addr = v->refused_init ? &c->sa->init_addr : &c->sa->resp_addr;
     char abuf[64];
     ikd_finding *f;
@@ -589,8 +583,8 @@ static gboolean
 diagnose_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n, const char *verifier,
                const char *refusal)
 {
-    const char *refused = side_name(v->refused_init);
-    const char *verifier_side = side_name(!v->refused_init);
+    const char *refused = ikd_side_name(v->refused_init);
+    const char *verifier_side = ikd_side_name(!v->refused_init);
     const ikd_cert *ee;
     trust_result tr;
     ikd_finding *f;
@@ -662,7 +656,7 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
     const ikd_msg *m = c->m;
     auth_view v;
     char abuf[64], nbuf[48], verifier[96], refusal[96];
-    const char *refused = side_name(refused_init);
+    const char *refused = ikd_side_name(refused_init);
     gboolean v2 = c->sa->version >= 2;
     guint16 method;
     gboolean psk;
@@ -737,7 +731,7 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
         ikd_finding_message(f, "%s refused the %s's pre-shared key authentication%s%s%s (%s%s): the pre-shared "
                             "keys differ, or the %s has no key or connection for that identity",
                             verifier, refused, v.own_id ? " as \"" : "", v.own_id ? v.own_id->text : "",
-                            v.own_id ? "\"" : "", refusal, where, side_name(!refused_init));
+                            v.own_id ? "\"" : "", refusal, where, ikd_side_name(!refused_init));
         ikd_finding_set(&f->hint, "set the same secret on both peers for these identities (strongSwan swanctl.conf "
                         "secrets { ike-x { id-1 = ...; id-2 = ...; secret = ... } } with local/remote id; "
                         "ipsec.conf leftid/rightid with authby=secret and ipsec.secrets \"<leftid> <rightid> : "
@@ -1074,7 +1068,7 @@ ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame)
                 continue;
             g_string_append_printf(s, "%s the %s asked in frame %u for certificates from ",
                                    s->len ? ";" : "certificate authentication is expected:",
-                                   side_name(by_init[i]), d->frame);
+                                   ikd_side_name(by_init[i]), d->frame);
             for (guint k = 0; k < d->n_certreq; k++) {
                 const ikd_certreq *r = &d->certreq[k];
                 if (k)
@@ -1130,7 +1124,7 @@ accepted_out_of_date(ikd_rule_ctx *c)
             ikd_finding_set(&f->mismatch, "certificate validity");
             ikd_finding_message(f, "The %s's certificate \"%s\" (frame %u) was %s %s at the capture time %s, yet "
                                 "the authentication succeeded: the capture's clock is off or the peer does not "
-                                "check validity", side_name(side == 0), ct->subject, v.cert_frame,
+                                "check validity", ikd_side_name(side == 0), ct->subject, v.cert_frame,
                                 expired ? "expired since" : "not valid before", bound, cap);
             ikd_finding_set(&f->hint, "check the clocks (NTP); renew the certificate before the peers enforce it (%s)",
                             cert_hint_tail());

@@ -16,22 +16,6 @@
 #include "rules.h"
 #include "names.h"
 
-static const char *
-side_name(gboolean initiator)
-{
-    return initiator ? "initiator" : "responder";
-}
-
-static gboolean
-sa_has_failure(const ikd_sa *sa)
-{
-    for (guint32 i = 0; i < sa->n_findings; i++) {
-        if (sa->findings[i]->failure)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 /* The last frame before 'before' that the side answering 'from_init's
  * requests sent on this SA (IKE or ESP). */
 static guint32
@@ -92,10 +76,10 @@ report_dpd_v2(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gbool
     ikd_finding_message(f, "Liveness check (%sempty INFORMATIONAL request, DPD) of frame %u from the %s %s "
                         "to %s was sent %u times and never answered%s: the peer, last heard in frame %u, is "
                         "gone or unreachable, and the %s will delete the IKE SA and its CHILD SAs",
-                        opaque ? "by its size an " : "", ex->request.frame, side_name(ex->from_initiator),
+                        opaque ? "by its size an " : "", ex->request.frame, ikd_side_name(ex->from_initiator),
                         ikd_peer_str(self, bbuf, sizeof bbuf), ikd_peer_str(peer, abuf, sizeof abuf),
                         ex->request.n_sent, at_end ? " before the capture ended" : "", last,
-                        side_name(ex->from_initiator));
+                        ikd_side_name(ex->from_initiator));
     dpd_hint(f, peer, last);
 }
 
@@ -107,7 +91,7 @@ check_dpd_v2(ikd_rule_ctx *c)
 
     if (!ex || c->fi->role != IKD_ROLE_REQUEST || !c->fi->retransmission_of || ex->response.frame ||
         ex->request.n_sent != cfg->no_response_retransmits + 1 || !c->sa->ike_established ||
-        !is_liveness_check(c->m) || sa_has_failure(c->sa))
+        !is_liveness_check(c->m) || ikd_sa_has_failure(c->sa))
         return;
     report_dpd_v2(c->t, c->sa, ex, c->fi->frame, c->m->encrypted && !c->m->decrypted, FALSE);
 }
@@ -129,9 +113,9 @@ report_dpd_v1(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
     ikd_finding_message(f, "%u DPD R-U-THERE notifications from the %s %s to %s (frames %u to %u) got no "
                         "R-U-THERE-ACK: the peer, last heard in frame %u, is gone or unreachable, and the "
                         "%s will delete its SAs (RFC 3706)",
-                        sa->dpd_unacked[dir], side_name(from_init), ikd_peer_str(self, bbuf, sizeof bbuf),
+                        sa->dpd_unacked[dir], ikd_side_name(from_init), ikd_peer_str(self, bbuf, sizeof bbuf),
                         ikd_peer_str(peer, abuf, sizeof abuf), sa->dpd_first[dir], frame, last,
-                        side_name(from_init));
+                        ikd_side_name(from_init));
     dpd_hint(f, peer, last);
 }
 
@@ -162,7 +146,7 @@ check_dpd_v1(ikd_rule_ctx *c)
         sa->dpd_first[dir] = c->fi->frame;
     sa->dpd_last[dir] = c->fi->frame;
     sa->dpd_unacked[dir]++;
-    if (sa->dpd_unacked[dir] == V1_DPD_UNACKED && !sa_has_failure(sa))
+    if (sa->dpd_unacked[dir] == V1_DPD_UNACKED && !ikd_sa_has_failure(sa))
         report_dpd_v1(c->t, sa, dir, c->fi->frame);
 }
 
@@ -224,7 +208,7 @@ check_delete(ikd_rule_ctx *c)
     gboolean from_init = m->version >= 2 ? (m->flags & IKD_FLAG_V2_I) != 0
                                          : ikd_addr_equal(&m->src, &sa->init_addr);
     s = g_string_new(NULL);
-    g_string_append_printf(s, "The %s %s deletes ", side_name(from_init),
+    g_string_append_printf(s, "The %s %s deletes ", ikd_side_name(from_init),
                            ikd_peer_str(&m->src, abuf, sizeof abuf));
     for (guint i = 0; i < m->n_delete; i++) {
         const ikd_delete *d = &m->del[i];
@@ -320,12 +304,12 @@ ikd_rules_liveness_finish(ikd_tracker *t, ikd_sa *sa)
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         const ikd_digest *d = ex->request.msg;
         if (!ex->request.frame || ex->request.frame != sa->liveness_frame || ex->response.frame ||
-            ex->request.n_sent < 2 || ex->diagnosed_in || !d || !sa->ike_established || sa_has_failure(sa))
+            ex->request.n_sent < 2 || ex->diagnosed_in || !d || !sa->ike_established || ikd_sa_has_failure(sa))
             continue;
         report_dpd_v2(t, sa, ex, ex->request.last_frame, d->encrypted && !d->decrypted, TRUE);
     }
     for (int dir = 0; dir < 2; dir++) {
-        if (sa->dpd_unacked[dir] >= 2 && !sa_has_failure(sa))
+        if (sa->dpd_unacked[dir] >= 2 && !ikd_sa_has_failure(sa))
             report_dpd_v1(t, sa, dir, sa->dpd_last[dir]);
     }
 }

@@ -76,41 +76,6 @@ hash_name(gsize len)
     }
 }
 
-static gboolean
-sa_has_failure(const ikd_sa *sa)
-{
-    for (guint32 i = 0; i < sa->n_findings; i++) {
-        if (sa->findings[i]->failure)
-            return TRUE;
-    }
-    return FALSE;
-}
-
-static const char *
-side_name(gboolean initiator)
-{
-    return initiator ? "initiator" : "responder";
-}
-
-/* The last frame after 'after' in which the side that should answer 'ex'
- * sent anything on this SA (IKE or ESP), or 0. */
-static guint32
-peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after)
-{
-    guint32 last = 0;
-    int peer_dir = ex->from_initiator ? 1 : 0;
-
-    for (const ikd_exchange *o = sa->exchanges; o; o = o->next_in_sa) {
-        if (o->from_initiator == ex->from_initiator && o->response.last_frame > after)
-            last = MAX(last, o->response.last_frame);
-        if (o->from_initiator != ex->from_initiator && o->request.last_frame > after)
-            last = MAX(last, o->request.last_frame);
-    }
-    if (sa->esp_last[peer_dir] > after)
-        last = MAX(last, sa->esp_last[peer_dir]);
-    return last;
-}
-
 /* The last response from the peer of 'ex' before 'before' (it was alive
  * then), or 0. */
 static guint32
@@ -154,14 +119,14 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
                                "which the capture shows, so the %s is behind a NAT between it and "
                                "the capture point (or forces UDP encapsulation with a deliberately "
                                "wrong hash, as strongSwan does with encap = yes)",
-                               side_name(sender_init), sbuf, m->sport, side_name(sender_init));
+                               ikd_side_name(sender_init), sbuf, m->sport, ikd_side_name(sender_init));
     if (src_mismatch && dst_mismatch)
         g_string_append(s, "; and ");
     if (dst_mismatch)
         g_string_append_printf(s, "the %s (%s) expected its peer at an address or port other than "
                                "%s:%u, where the capture shows the packet going, so the %s is behind "
                                "a NAT and the capture was taken on its side of that NAT",
-                               side_name(sender_init), sbuf, dbuf, m->dport, side_name(!sender_init));
+                               ikd_side_name(sender_init), sbuf, dbuf, m->dport, ikd_side_name(!sender_init));
     f = ikd_report(c->t, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
@@ -311,7 +276,7 @@ check_4500_blocked(ikd_rule_ctx *c)
         ex->request.n_sent != cfg->no_response_retransmits + 1 || !on_4500(c->m))
         return FALSE;
     if (!c->sa->first_4500 || !last_answer_before(c->sa, ex, c->sa->first_4500) ||
-        peer_heard_after(c->sa, ex, ex->request.frame) || sa_has_failure(c->sa))
+        ikd_peer_heard_after(c->sa, ex, ex->request.frame) || ikd_sa_has_failure(c->sa))
         return FALSE;
     report_4500_blocked(c->t, c->sa, ex, c->fi->frame, FALSE);
     return TRUE;
@@ -405,7 +370,7 @@ check_fragmented_request(ikd_rule_ctx *c)
 
     if (!ex || c->fi->role != IKD_ROLE_REQUEST || !c->fi->retransmission_of || ex->response.frame ||
         ex->request.n_sent != cfg->no_response_retransmits + 1 || !c->m->ip_fragmented ||
-        sa_has_failure(c->sa))
+        ikd_sa_has_failure(c->sa))
         return FALSE;
     report_fragmented_request(c->t, c->sa, ex, c->fi->frame, FALSE);
     return TRUE;
@@ -444,7 +409,7 @@ report_orphan_fragments(ikd_tracker *t, ikd_sa *sa, guint32 frame)
 static gboolean
 orphans_evident(const ikd_sa *sa, guint32 min_count)
 {
-    return sa->frag_orphans >= min_count && !sa->ike_established && !sa_has_failure(sa) &&
+    return sa->frag_orphans >= min_count && !sa->ike_established && !ikd_sa_has_failure(sa) &&
            sa->frag_last_ms - sa->frag_first_ms >= ORPHAN_SPAN_MS &&
            !ikd_sa_has_cause(sa, IKD_CAUSE_IP_FRAGMENTATION);
 }
@@ -507,7 +472,7 @@ report_one_way(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
     ikd_finding_message(f, "ESP flows one way only: %u packets from the %s %s to the %s %s (frames %u to %u, "
                         "SPI 0x%08x, %s) and none back from %s%s: the tunnel is up but carries no "
                         "traffic in return",
-                        sa->esp_count[dir], side_name(dir == 0), sbuf, side_name(dir != 0), dbuf,
+                        sa->esp_count[dir], ikd_side_name(dir == 0), sbuf, ikd_side_name(dir != 0), dbuf,
                         sa->esp_first[dir], frame, sa->esp_spi[dir],
                         sa->esp_first_raw ? "raw ESP" : "ESP in UDP 4500", dbuf,
                         sa->child_established ? " although the CHILD SA was set up" : "");
@@ -660,13 +625,13 @@ ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa)
      * least once (fewer times than the one-pass rules wait for). */
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         if (!ex->request.frame || ex->response.frame || ex->request.n_sent < 2 || ex->diagnosed_in ||
-            sa_has_failure(sa) || ex->exch_type == IKD_X1_INFORMATIONAL)
+            ikd_sa_has_failure(sa) || ex->exch_type == IKD_X1_INFORMATIONAL)
             continue;
         if (sa->frag_ike_last && sa->frag_ike_last >= ex->request.frame &&
             sa->frag_ike_last <= ex->request.last_frame)
             report_fragmented_request(t, sa, ex, ex->request.last_frame, TRUE);
         else if (sa->first_4500 && ex->request.frame >= sa->first_4500 &&
-                 last_answer_before(sa, ex, sa->first_4500) && !peer_heard_after(sa, ex, ex->request.frame))
+                 last_answer_before(sa, ex, sa->first_4500) && !ikd_peer_heard_after(sa, ex, ex->request.frame))
             report_4500_blocked(t, sa, ex, ex->request.last_frame, TRUE);
     }
     if (orphans_evident(sa, 2))

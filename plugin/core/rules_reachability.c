@@ -38,35 +38,6 @@ icmp_meaning(guint8 v6, guint8 type, guint8 code)
     return "ICMP error";
 }
 
-/* The last frame after 'after' in which the peer of 'ex' (the side that
- * should answer) sent anything for this SA, or 0: a peer that re-sends its
- * earlier messages or sends Informationals is alive, it just does not
- * answer this request. */
-static guint32
-peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after)
-{
-    guint32 last = 0;
-    for (const ikd_exchange *o = sa->exchanges; o; o = o->next_in_sa) {
-        /* the peer answering other exchanges we asked */
-        if (o->from_initiator == ex->from_initiator && o->response.last_frame > after)
-            last = MAX(last, o->response.last_frame);
-        /* the peer asking or informing on its own */
-        if (o->from_initiator != ex->from_initiator && o->request.last_frame > after)
-            last = MAX(last, o->request.last_frame);
-    }
-    return last;
-}
-
-static gboolean
-sa_has_failure(const ikd_sa *sa)
-{
-    for (guint32 i = 0; i < sa->n_findings; i++) {
-        if (sa->findings[i]->failure)
-            return TRUE;
-    }
-    return FALSE;
-}
-
 static void
 report_no_response(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
 {
@@ -81,12 +52,12 @@ report_no_response(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, 
     /* One diagnosis per SA: once a failure is explained (a refusal the
      * initiator ignores and retries, a PSK mismatch, a blocked port), its
      * retransmissions are a consequence, not another cause. */
-    if (ikd_sa_has_cause(sa, IKD_CAUSE_NO_RESPONSE) || sa_has_failure(sa))
+    if (ikd_sa_has_cause(sa, IKD_CAUSE_NO_RESPONSE) || ikd_sa_has_failure(sa))
         return;
     f = ikd_report(t, sa, ex, frame, cause, TRUE);
     ikd_finding_evidence(f, s->frame);
     why = NULL;
-    guint32 heard = peer_heard_after(sa, ex, s->frame);
+    guint32 heard = ikd_peer_heard_after(sa, ex, s->frame);
     if (heard) {
         ikd_finding_evidence(f, heard);
         why = "the peer is alive (it kept sending other messages of this SA, e.g. re-sending its previous "

@@ -398,6 +398,16 @@ ikd_finding_message(ikd_finding *f, const char *fmt, ...)
 }
 
 gboolean
+ikd_sa_has_failure(const ikd_sa *sa)
+{
+    for (guint32 i = 0; i < sa->n_findings; i++) {
+        if (sa->findings[i]->failure)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
 ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause)
 {
     for (guint32 i = 0; i < sa->n_findings; i++) {

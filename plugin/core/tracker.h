@@ -238,5 +238,7 @@ void ikd_finding_evidence(ikd_finding *f, guint32 frame);
 void ikd_finding_message(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void ikd_finding_set(char **field, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 gboolean ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause);
+/* Does any finding about this SA say it failed? */
+gboolean ikd_sa_has_failure(const ikd_sa *sa);
 
 #endif /* IKD_TRACKER_H */
