@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "ikd-test.h"
 #include "core/tracker.h"
 #include "core/names.h"
 #include "core/causes.h"
@@ -31,44 +32,12 @@ static const char *OTHER_CA = "C=ZZ, O=ikediag lab, CN=ikediag untrusted CA";
 static const char *INI_DN = "C=ZZ, O=ikediag lab, CN=initiator.example";
 static const char *RES_DN = "C=ZZ, O=ikediag lab, CN=responder.example";
 
-static void
-set_addr(ikd_addr *a, guint8 x, guint8 y, guint8 z, guint8 w)
-{
-    memset(a, 0, sizeof *a);
-    a->family = 4;
-    a->bytes[0] = x; a->bytes[1] = y; a->bytes[2] = z; a->bytes[3] = w;
-}
-
 /* initiator 198.51.100.10:500 <-> responder 203.0.113.20:500 */
 static void
 ike(ikd_msg *m, guint32 frame, guint8 version, guint8 exch, gboolean from_init, gboolean response,
     const guint8 *ispi, const guint8 *rspi, guint32 msgid, guint64 hash)
 {
-    ikd_msg_init(m);
-    m->kind = IKD_MSG_IKE;
-    m->frame = frame;
-    m->ts_sec = T0 + frame;
-    m->version = version;
-    m->exch_type = exch;
-    memcpy(m->ispi, ispi, 8);
-    memcpy(m->rspi, rspi, 8);
-    m->msgid = msgid;
-    m->content_hash = hash;
-    m->content_len = 300;
-    if (from_init) {
-        set_addr(&m->src, 198, 51, 100, 10);
-        set_addr(&m->dst, 203, 0, 113, 20);
-    } else {
-        set_addr(&m->src, 203, 0, 113, 20);
-        set_addr(&m->dst, 198, 51, 100, 10);
-    }
-    m->sport = m->dport = 500;
-    if (version == 2) {
-        if (from_init)
-            m->flags |= IKD_FLAG_V2_I;
-        if (response)
-            m->flags |= IKD_FLAG_V2_R;
-    }
+    ikd_test_ike(m, frame, version, exch, from_init, response, ispi, rspi, msgid, hash, T0, NULL);
 }
 
 static void

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "ikd-test.h"
 #include "core/tracker.h"
 #include "core/rules.h"
 #include "core/names.h"
@@ -43,9 +44,7 @@ static const guint8 ZERO[8];
 static void
 set_addr(ikd_addr *a, guint8 x, guint8 y, guint8 z, guint8 w)
 {
-    memset(a, 0, sizeof *a);
-    a->family = 4;
-    a->bytes[0] = x; a->bytes[1] = y; a->bytes[2] = z; a->bytes[3] = w;
+    ikd_test_addr(a, x, y, z, w);
 }
 
 /* The peers as captured: by default 198.51.100.10 <-> 203.0.113.20;
@@ -69,36 +68,16 @@ static void
 ike(ikd_msg *m, guint32 frame, guint8 version, guint8 exch, gboolean from_init, gboolean response,
     const guint8 *ispi, const guint8 *rspi, guint32 msgid, guint64 hash)
 {
-    ikd_msg_init(m);
-    m->kind = IKD_MSG_IKE;
-    m->frame = frame;
-    m->ts_sec = 1700000000 + frame;
-    m->version = version;
-    m->exch_type = exch;
-    memcpy(m->ispi, ispi, 8);
-    memcpy(m->rspi, rspi, 8);
-    m->msgid = msgid;
-    m->content_hash = hash;
-    m->content_len = 300;
-    peers(m, from_init);
-    m->sport = m->dport = 500;
-    if (version == 2) {
-        if (from_init)
-            m->flags |= IKD_FLAG_V2_I;
-        if (response)
-            m->flags |= IKD_FLAG_V2_R;
-    }
+    ikd_addr nat;
+    ikd_test_addr(&nat, 203, 0, 113, 1);
+    ikd_test_ike(m, frame, version, exch, from_init, response, ispi, rspi, msgid, hash, 1700000000,
+                 natted ? &nat : NULL);
 }
 
 static void
 notify(ikd_msg *m, guint16 type, const guint8 *data, guint16 len)
 {
-    ikd_notify *n = &m->notify[m->n_notify++];
-    memset(n, 0, sizeof *n);
-    n->type = type;
-    n->data_len = len;
-    if (data)
-        memcpy(n->data, data, MIN(len, IKD_MAX_BLOB));
+    ikd_test_notify(m, type, data, len);
 }
 
 static void
