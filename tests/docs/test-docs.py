@@ -27,24 +27,12 @@ import sys
 ARGS = None
 
 
-class Failure(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Failure(msg)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ikdtest import Failure, check, run_tshark  # noqa: E402
 
 
 def tshark(args, keys="-", capture=None, expect_rc=0):
-    cmd = [ARGS.wrapper, ARGS.plugin_dir, keys]
-    if capture:
-        cmd += ["-r", capture]
-    cmd += args
-    res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if expect_rc is not None and res.returncode != expect_rc:
-        raise Failure("tshark exit %d: %s\n%s" % (res.returncode, " ".join(cmd), res.stderr))
-    return res
+    return run_tshark(ARGS.wrapper, ARGS.plugin_dir, args, keys, capture, expect_rc)
 
 
 def read(rel):
