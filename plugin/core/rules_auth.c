@@ -1135,6 +1135,47 @@ accepted_out_of_date(ikd_rule_ctx *c)
     }
 }
 
+/* The responder's certificate in a successful IKE_AUTH response is out of
+ * date at capture time.  The initiator decides after this frame, often
+ * without a word on the wire (libreswan deletes the IKE SA silently and starts
+ * over), so this frame is where the failure becomes evident: RFC 5280 path
+ * validation refuses the certificate unless the peer ignores validity.
+ * Returns TRUE when it reported. */
+static gboolean
+responder_cert_out_of_date(ikd_rule_ctx *c)
+{
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+    auth_view v;
+
+    collect_view(c->sa, FALSE, c->fi->frame, &v);
+    gint64 now = cfg->now_override_sec ? cfg->now_override_sec : v.cert_time;
+    for (guint i = 0; i < v.n_cert; i++) {
+        const ikd_cert *ct = v.cert[i];
+        gboolean expired = ct->not_after && now > ct->not_after + IKD_ACCEPTED_SKEW;
+        gboolean early = ct->not_before && now < ct->not_before - IKD_ACCEPTED_SKEW;
+        if (!expired && !early)
+            continue;
+        char *nb = time_text(ct->not_before), *na = time_text(ct->not_after), *cap = time_text(now);
+        ikd_finding *f = report(c, expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, &v,
+                                "certificate validity");
+        ikd_finding_set(&f->offered, "%s (valid %s to %s)", ct->subject, nb, na);
+        ikd_finding_message(f, "The responder's %s certificate \"%s\" (issuer \"%s\") in frame %u %s %s, %s the "
+                            "capture time %s: the initiator refuses it (RFC 5280 path validation) unless it does "
+                            "not check validity, so this IKE SA will not be used",
+                            i ? "CA" : "end-entity", ct->subject, ct->issuer, v.cert_frame,
+                            expired ? "expired on" : "is not valid before", expired ? na : nb,
+                            expired ? "before" : "after", cap);
+        ikd_finding_set(&f->hint, "%s the responder's certificate \"%s\" and load it (%s); if it should be "
+                        "valid, check the clocks (NTP) on both peers", expired ? "renew" : "reissue", ct->subject,
+                        cert_hint_tail());
+        g_free(nb);
+        g_free(na);
+        g_free(cap);
+        return TRUE;
+    }
+    return FALSE;
+}
+
 /* ------------------------------------------------------------ entry */
 
 void
@@ -1168,8 +1209,10 @@ ikd_rules_auth(ikd_rule_ctx *c)
             return;
         }
         if (c->ex->exch_type == IKD_X2_IKE_AUTH && c->fi->role == IKD_ROLE_RESPONSE && c->d &&
-            (!c->d->encrypted || c->d->decrypted) && c->d->has_auth && !ikd_digest_error(c->d))
-            accepted_out_of_date(c);
+            (!c->d->encrypted || c->d->decrypted) && c->d->has_auth && !ikd_digest_error(c->d)) {
+            if (!responder_cert_out_of_date(c))
+                accepted_out_of_date(c);
+        }
         return;
     }
 
