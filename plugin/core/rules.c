@@ -117,6 +117,15 @@ ikd_peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after)
     return last;
 }
 
+gboolean
+ikd_unanswered_at_threshold(const ikd_rule_ctx *c)
+{
+    const ikd_exchange *ex = c->ex;
+
+    return ex && c->fi->role == IKD_ROLE_REQUEST && c->fi->retransmission_of && !ex->response.frame &&
+           ex->request.n_sent == ikd_tracker_config(c->t)->no_response_retransmits + 1;
+}
+
 const char *
 ikd_side_name(gboolean initiator)
 {

@@ -66,6 +66,10 @@ const ikd_notify *ikd_msg_notify(const ikd_msg *m, guint16 type);
 /* The last frame after 'after' in which the side that should answer 'ex'
  * sent anything for this SA (IKE or ESP), or 0: that peer is alive. */
 guint32 ikd_peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after);
+/* This frame retransmits a request that is still unanswered and reaches
+ * the no-response threshold (the preference): the frame where "nobody
+ * answers" becomes evident, for every rule that explains why. */
+gboolean ikd_unanswered_at_threshold(const ikd_rule_ctx *c);
 /* "initiator" or "responder", for messages. */
 const char *ikd_side_name(gboolean initiator);
 /* The peer's address as text, for messages. */

@@ -453,6 +453,32 @@ cert_hint_tail(void)
            "libreswan: the NSS database (ipsec import, leftcert=), Cisco: crypto pki enroll <trustpoint>";
 }
 
+/* The time certificates are judged at: the frame that carried them, or the
+ * tests' fixed "now". */
+static gint64
+view_time(const ikd_rule_ctx *c, const auth_view *v)
+{
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+    return cfg->now_override_sec ? cfg->now_override_sec : v->cert_time;
+}
+
+/* The first certificate of the view out of its validity at 'now' by more
+ * than 'skew' seconds, or -1; *expired says which bound it is past. */
+static int
+out_of_date_cert(const auth_view *v, gint64 now, gint64 skew, gboolean *expired)
+{
+    for (guint i = 0; i < v->n_cert; i++) {
+        const ikd_cert *ct = v->cert[i];
+        gboolean after = ct->not_after && now > ct->not_after + skew;
+        gboolean before = ct->not_before && now < ct->not_before - skew;
+        if (after || before) {
+            *expired = after;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
 /* ------------------------------------------------------------ the refusal */
 
 static ikd_finding *
@@ -471,45 +497,41 @@ report(ikd_rule_ctx *c, ikd_cause cause, const auth_view *v, const char *mismatc
 static gboolean
 diagnose_certs(ikd_rule_ctx *c, const auth_view *v, const char *verifier, const char *refusal)
 {
-    const ikd_config *cfg = ikd_tracker_config(c->t);
-    gint64 now = cfg->now_override_sec ? cfg->now_override_sec : v->cert_time;
+    gint64 now = view_time(c, v);
     const char *refused = ikd_side_name(v->refused_init);
+    gboolean expired;
     ikd_finding *f;
+    int i = out_of_date_cert(v, now, 0, &expired);
 
-    for (guint i = 0; i < v->n_cert; i++) {
-        const ikd_cert *ct = v->cert[i];
-        gboolean expired = ct->not_after && now > ct->not_after;
-        gboolean early = ct->not_before && now < ct->not_before;
-        if (!expired && !early)
-            continue;
-        char *nb = time_text(ct->not_before), *na = time_text(ct->not_after), *cap = time_text(now);
-        f = report(c, expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, v,
-                   "certificate validity");
-        ikd_finding_set(&f->offered, "%s (valid %s to %s)", ct->subject, nb, na);
-        if (expired) {
-            ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s certificate \"%s\" "
-                                "(issuer \"%s\") the %s sent in frame %u expired on %s, before the capture "
-                                "time %s", verifier, refused, refusal, i ? "CA" : "end-entity", ct->subject,
-                                ct->issuer, refused, v->cert_frame, na, cap);
-            ikd_finding_set(&f->hint, "renew the %s's certificate \"%s\" and load it (%s); if it should still "
-                            "be valid, the clocks are wrong: check NTP on both peers", refused, ct->subject,
-                            cert_hint_tail());
-        } else {
-            ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s certificate \"%s\" "
-                                "(issuer \"%s\") the %s sent in frame %u is not valid before %s, after the "
-                                "capture time %s", verifier, refused, refusal, i ? "CA" : "end-entity",
-                                ct->subject, ct->issuer, refused, v->cert_frame, nb, cap);
-            ikd_finding_set(&f->hint, "the verifying peer's clock is behind or the certificate was issued with a "
-                            "future start date: check NTP on both peers, or reissue \"%s\" with a current "
-                            "notBefore (strongSwan pki --issue --not-before, openssl -startdate) and load it (%s)",
-                            ct->subject, cert_hint_tail());
-        }
-        g_free(nb);
-        g_free(na);
-        g_free(cap);
-        return TRUE;
+    if (i < 0)
+        return FALSE;
+    const ikd_cert *ct = v->cert[i];
+    char *nb = time_text(ct->not_before), *na = time_text(ct->not_after), *cap = time_text(now);
+    f = report(c, expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, v,
+               "certificate validity");
+    ikd_finding_set(&f->offered, "%s (valid %s to %s)", ct->subject, nb, na);
+    if (expired) {
+        ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s certificate \"%s\" "
+                            "(issuer \"%s\") the %s sent in frame %u expired on %s, before the capture "
+                            "time %s", verifier, refused, refusal, i ? "CA" : "end-entity", ct->subject,
+                            ct->issuer, refused, v->cert_frame, na, cap);
+        ikd_finding_set(&f->hint, "renew the %s's certificate \"%s\" and load it (%s); if it should still "
+                        "be valid, the clocks are wrong: check NTP on both peers", refused, ct->subject,
+                        cert_hint_tail());
+    } else {
+        ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s certificate \"%s\" "
+                            "(issuer \"%s\") the %s sent in frame %u is not valid before %s, after the "
+                            "capture time %s", verifier, refused, refusal, i ? "CA" : "end-entity",
+                            ct->subject, ct->issuer, refused, v->cert_frame, nb, cap);
+        ikd_finding_set(&f->hint, "the verifying peer's clock is behind or the certificate was issued with a "
+                        "future start date: check NTP on both peers, or reissue \"%s\" with a current "
+                        "notBefore (strongSwan pki --issue --not-before, openssl -startdate) and load it (%s)",
+                        ct->subject, cert_hint_tail());
     }
-    return FALSE;
+    g_free(nb);
+    g_free(na);
+    g_free(cap);
+    return TRUE;
 }
 
 static gboolean
@@ -1103,36 +1125,30 @@ ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame)
 static void
 accepted_out_of_date(ikd_rule_ctx *c)
 {
-    const ikd_config *cfg = ikd_tracker_config(c->t);
+    auth_view v;
+    gboolean expired;
 
-    for (int side = 0; side < 1; side++) {
-        auth_view v;
-        collect_view(c->sa, side == 0, c->fi->frame, &v);
-        gint64 now = cfg->now_override_sec ? cfg->now_override_sec : v.cert_time;
-        for (guint i = 0; i < v.n_cert; i++) {
-            const ikd_cert *ct = v.cert[i];
-            /* The peer's clock said yes: a few minutes off is the two clocks,
-             * not the certificate. */
-            gboolean expired = ct->not_after && now > ct->not_after + IKD_ACCEPTED_SKEW;
-            gboolean early = ct->not_before && now < ct->not_before - IKD_ACCEPTED_SKEW;
-            if (!expired && !early)
-                continue;
-            char *bound = time_text(expired ? ct->not_after : ct->not_before), *cap = time_text(now);
-            ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame,
-                                        expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, FALSE);
-            ikd_finding_evidence(f, v.cert_frame);
-            ikd_finding_set(&f->mismatch, "certificate validity");
-            ikd_finding_message(f, "The %s's certificate \"%s\" (frame %u) was %s %s at the capture time %s, yet "
-                                "the authentication succeeded: the capture's clock is off or the peer does not "
-                                "check validity", ikd_side_name(side == 0), ct->subject, v.cert_frame,
-                                expired ? "expired since" : "not valid before", bound, cap);
-            ikd_finding_set(&f->hint, "check the clocks (NTP); renew the certificate before the peers enforce it (%s)",
-                            cert_hint_tail());
-            g_free(bound);
-            g_free(cap);
-            return;
-        }
-    }
+    collect_view(c->sa, TRUE, c->fi->frame, &v);
+    gint64 now = view_time(c, &v);
+    /* The peer's clock said yes: a few minutes off is the two clocks, not
+     * the certificate. */
+    int i = out_of_date_cert(&v, now, IKD_ACCEPTED_SKEW, &expired);
+    if (i < 0)
+        return;
+    const ikd_cert *ct = v.cert[i];
+    char *bound = time_text(expired ? ct->not_after : ct->not_before), *cap = time_text(now);
+    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame,
+                                expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, FALSE);
+    ikd_finding_evidence(f, v.cert_frame);
+    ikd_finding_set(&f->mismatch, "certificate validity");
+    ikd_finding_message(f, "The %s's certificate \"%s\" (frame %u) was %s %s at the capture time %s, yet "
+                        "the authentication succeeded: the capture's clock is off or the peer does not "
+                        "check validity", ikd_side_name(TRUE), ct->subject, v.cert_frame,
+                        expired ? "expired since" : "not valid before", bound, cap);
+    ikd_finding_set(&f->hint, "check the clocks (NTP); renew the certificate before the peers enforce it (%s)",
+                    cert_hint_tail());
+    g_free(bound);
+    g_free(cap);
 }
 
 /* The responder's certificate in a successful IKE_AUTH response is out of
@@ -1144,36 +1160,32 @@ accepted_out_of_date(ikd_rule_ctx *c)
 static gboolean
 responder_cert_out_of_date(ikd_rule_ctx *c)
 {
-    const ikd_config *cfg = ikd_tracker_config(c->t);
     auth_view v;
+    gboolean expired;
 
     collect_view(c->sa, FALSE, c->fi->frame, &v);
-    gint64 now = cfg->now_override_sec ? cfg->now_override_sec : v.cert_time;
-    for (guint i = 0; i < v.n_cert; i++) {
-        const ikd_cert *ct = v.cert[i];
-        gboolean expired = ct->not_after && now > ct->not_after + IKD_ACCEPTED_SKEW;
-        gboolean early = ct->not_before && now < ct->not_before - IKD_ACCEPTED_SKEW;
-        if (!expired && !early)
-            continue;
-        char *nb = time_text(ct->not_before), *na = time_text(ct->not_after), *cap = time_text(now);
-        ikd_finding *f = report(c, expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, &v,
-                                "certificate validity");
-        ikd_finding_set(&f->offered, "%s (valid %s to %s)", ct->subject, nb, na);
-        ikd_finding_message(f, "The responder's %s certificate \"%s\" (issuer \"%s\") in frame %u %s %s, %s the "
-                            "capture time %s: the initiator refuses it (RFC 5280 path validation) unless it does "
-                            "not check validity, so this IKE SA will not be used",
-                            i ? "CA" : "end-entity", ct->subject, ct->issuer, v.cert_frame,
-                            expired ? "expired on" : "is not valid before", expired ? na : nb,
-                            expired ? "before" : "after", cap);
-        ikd_finding_set(&f->hint, "%s the responder's certificate \"%s\" and load it (%s); if it should be "
-                        "valid, check the clocks (NTP) on both peers", expired ? "renew" : "reissue", ct->subject,
-                        cert_hint_tail());
-        g_free(nb);
-        g_free(na);
-        g_free(cap);
-        return TRUE;
-    }
-    return FALSE;
+    gint64 now = view_time(c, &v);
+    int i = out_of_date_cert(&v, now, IKD_ACCEPTED_SKEW, &expired);
+    if (i < 0)
+        return FALSE;
+    const ikd_cert *ct = v.cert[i];
+    char *nb = time_text(ct->not_before), *na = time_text(ct->not_after), *cap = time_text(now);
+    ikd_finding *f = report(c, expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, &v,
+                            "certificate validity");
+    ikd_finding_set(&f->offered, "%s (valid %s to %s)", ct->subject, nb, na);
+    ikd_finding_message(f, "The responder's %s certificate \"%s\" (issuer \"%s\") in frame %u %s %s, %s the "
+                        "capture time %s: the initiator refuses it (RFC 5280 path validation) unless it does "
+                        "not check validity, so this IKE SA will not be used",
+                        i ? "CA" : "end-entity", ct->subject, ct->issuer, v.cert_frame,
+                        expired ? "expired on" : "is not valid before", expired ? na : nb,
+                        expired ? "before" : "after", cap);
+    ikd_finding_set(&f->hint, "%s the responder's certificate \"%s\" and load it (%s); if it should be "
+                    "valid, check the clocks (NTP) on both peers", expired ? "renew" : "reissue", ct->subject,
+                    cert_hint_tail());
+    g_free(nb);
+    g_free(na);
+    g_free(cap);
+    return TRUE;
 }
 
 /* ------------------------------------------------------------ entry */

@@ -86,11 +86,9 @@ report_dpd_v2(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gbool
 static void
 check_dpd_v2(ikd_rule_ctx *c)
 {
-    const ikd_config *cfg = ikd_tracker_config(c->t);
     ikd_exchange *ex = c->ex;
 
-    if (!ex || c->fi->role != IKD_ROLE_REQUEST || !c->fi->retransmission_of || ex->response.frame ||
-        ex->request.n_sent != cfg->no_response_retransmits + 1 || !c->sa->ike_established ||
+    if (!ikd_unanswered_at_threshold(c) || !c->sa->ike_established ||
         !is_liveness_check(c->m) || ikd_sa_has_failure(c->sa))
         return;
     report_dpd_v2(c->t, c->sa, ex, c->fi->frame, c->m->encrypted && !c->m->decrypted, FALSE);

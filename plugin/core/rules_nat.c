@@ -269,11 +269,9 @@ report_4500_blocked(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
 static gboolean
 check_4500_blocked(ikd_rule_ctx *c)
 {
-    const ikd_config *cfg = ikd_tracker_config(c->t);
     ikd_exchange *ex = c->ex;
 
-    if (!ex || c->fi->role != IKD_ROLE_REQUEST || !c->fi->retransmission_of || ex->response.frame ||
-        ex->request.n_sent != cfg->no_response_retransmits + 1 || !on_4500(c->m))
+    if (!ikd_unanswered_at_threshold(c) || !on_4500(c->m))
         return FALSE;
     if (!c->sa->first_4500 || !last_answer_before(c->sa, ex, c->sa->first_4500) ||
         ikd_peer_heard_after(c->sa, ex, ex->request.frame) || ikd_sa_has_failure(c->sa))
@@ -365,12 +363,9 @@ report_fragmented_request(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 
 static gboolean
 check_fragmented_request(ikd_rule_ctx *c)
 {
-    const ikd_config *cfg = ikd_tracker_config(c->t);
     ikd_exchange *ex = c->ex;
 
-    if (!ex || c->fi->role != IKD_ROLE_REQUEST || !c->fi->retransmission_of || ex->response.frame ||
-        ex->request.n_sent != cfg->no_response_retransmits + 1 || !c->m->ip_fragmented ||
-        ikd_sa_has_failure(c->sa))
+    if (!ikd_unanswered_at_threshold(c) || !c->m->ip_fragmented || ikd_sa_has_failure(c->sa))
         return FALSE;
     report_fragmented_request(c->t, c->sa, ex, c->fi->frame, FALSE);
     return TRUE;

@@ -262,8 +262,6 @@ ikd_rules_version(ikd_rule_ctx *c)
 void
 ikd_rules_reachability(ikd_rule_ctx *c)
 {
-    const ikd_config *cfg = ikd_tracker_config(c->t);
-
     if (c->fi->role == IKD_ROLE_ICMP) {
         on_icmp(c);
         return;
@@ -272,8 +270,7 @@ ikd_rules_reachability(ikd_rule_ctx *c)
         return;
 
     /* The n-th retransmission of an unanswered request. */
-    if (c->fi->role == IKD_ROLE_REQUEST && c->fi->retransmission_of && !c->ex->response.frame &&
-        c->ex->request.n_sent == cfg->no_response_retransmits + 1 &&
+    if (ikd_unanswered_at_threshold(c) &&
         /* an IKEv1 MM5 stall with a PSK is a psk-mismatch (rules_auth.c) */
         !ikd_rules_auth_stall(c->t, c->sa, c->ex, c->fi->frame, FALSE))
         report_no_response(c->t, c->sa, c->ex, c->fi->frame, FALSE);

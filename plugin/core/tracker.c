@@ -886,14 +886,24 @@ add_ike(ikd_tracker *t, const ikd_msg *m)
     return fi;
 }
 
+/* The latest IKE SA between two hosts, either way round: ESP and IP
+ * fragments carry no SPI of the IKE SA. */
+static ikd_sa *
+sa_between(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
+{
+    GBytes *pk = peers_key(a, b);
+    ikd_sa *sa = g_hash_table_lookup(t->sa_by_peers, pk);
+
+    g_bytes_unref(pk);
+    return sa;
+}
+
 static ikd_frame_info *
 add_esp(ikd_tracker *t, const ikd_msg *m)
 {
-    GBytes *pk = peers_key(&m->src, &m->dst);
-    ikd_sa *sa = g_hash_table_lookup(t->sa_by_peers, pk);
+    ikd_sa *sa = sa_between(t, &m->src, &m->dst);
     ikd_frame_info *fi;
 
-    g_bytes_unref(pk);
     fi = new_frame_info(t, m);
     fi->role = IKD_ROLE_ESP;
     fi->sa = sa;
@@ -932,11 +942,9 @@ ikd_tracker_esp_flow(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
 static ikd_frame_info *
 add_ip_fragment(ikd_tracker *t, const ikd_msg *m)
 {
-    GBytes *pk = peers_key(&m->src, &m->dst);
-    ikd_sa *sa = g_hash_table_lookup(t->sa_by_peers, pk);
+    ikd_sa *sa = sa_between(t, &m->src, &m->dst);
     ikd_frame_info *fi;
 
-    g_bytes_unref(pk);
     if (!sa)
         return NULL;
     fi = new_frame_info(t, m);
