@@ -9,8 +9,11 @@ tracking fields) with hand-reviewed expectations.
 
 expected.txt (see test-captures/README.md):
   frame=<N> cause=<keyword> failure=<0|1> [field~substring ...] [pass=2] [xfail]
+  # prefs: ikediag.report_deletes:TRUE ...    (tshark -o for this capture)
 Every finding ikediag reports must be listed; every listed finding must be
-reported on that frame.  'pass=2' marks a finding that needs the whole
+reported on that frame.  Checks: offered/chosen/mismatch/hint/finding~substring
+(quote it when it has spaces: finding~"deletes the IKE SA"), evidence~N[,N...]
+(each frame is among the finding's evidence frames).  'pass=2' marks a finding that needs the whole
 capture (tshark -2, the GUI); 'xfail' one whose rule is not written yet.
 
 The tracking golden is the output of the TRACK_FIELDS below with -2, one
@@ -20,11 +23,12 @@ for the fields that look forward (response_in, diagnosed_in, outcome).
 
 import argparse
 import os
+import shlex
 import subprocess
 import sys
 
 FINDING_FIELDS = ["ikediag.cause", "ikediag.failure", "ikediag.offered", "ikediag.chosen",
-                  "ikediag.mismatch", "ikediag.hint"]
+                  "ikediag.mismatch", "ikediag.hint", "ikediag.finding", "ikediag.evidence"]
 TRACK_FIELDS = ["ikediag.sa", "ikediag.exchange", "ikediag.message", "ikediag.state",
                 "ikediag.request_in", "ikediag.response_in", "ikediag.retransmission_of",
                 "ikediag.icmp_for"]
@@ -32,12 +36,14 @@ FORWARD_LOOKING = {"ikediag.response_in"}
 SEP = "\x1f"
 
 
-def run_tshark(args, capture, keys, fields, two_pass):
+def run_tshark(args, capture, keys, fields, two_pass, prefs=()):
     cmd = [args.tshark_wrapper, args.plugin_dir, keys or "-", "-r", capture, "-T", "fields",
            "-E", "occurrence=a", "-E", "aggregator=" + SEP, "-E", "separator=\t",
            "-e", "frame.number"]
     for f in fields:
         cmd += ["-e", f]
+    for p in prefs:
+        cmd += ["-o", p]
     if two_pass:
         cmd.insert(3, "-2")
     res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -75,14 +81,18 @@ def findings_of(rows):
 
 
 def parse_expected(path):
-    exp = []
+    """(expected findings, tshark preferences from '# prefs:' lines)"""
+    exp, prefs = [], []
     with open(path) as fh:
         for lineno, raw in enumerate(fh, 1):
+            if raw.startswith("# prefs:"):
+                prefs += raw.split(":", 1)[1].split()
+                continue
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
             e = {"line": lineno, "checks": [], "xfail": False, "pass2": False}
-            for tok in line.split():
+            for tok in shlex.split(line):
                 if tok == "xfail":
                     e["xfail"] = True
                 elif tok == "pass=2":
@@ -105,7 +115,7 @@ def parse_expected(path):
             if "frame" not in e or "cause" not in e:
                 raise SystemExit("%s:%d: needs frame= and cause=" % (path, lineno))
             exp.append(e)
-    return exp
+    return exp, prefs
 
 
 def matches(e, f):
@@ -114,7 +124,10 @@ def matches(e, f):
     if "failure" in e and f["failure"] != e["failure"]:
         return False
     for k, v in e["checks"]:
-        if v not in f.get(k, ""):
+        if k == "evidence":
+            if not set(v.split(",")) <= set(f.get(k, "").split(SEP)):
+                return False
+        elif v not in f.get(k, ""):
             return False
     return True
 
@@ -202,7 +215,7 @@ def main():
     ap.add_argument("--skip-if-missing", action="store_true")
     args = ap.parse_args()
 
-    expected = None
+    expected, prefs = None, []
     if args.scenario:
         d = args.scenario
         caps = [f for f in sorted(os.listdir(d)) if f.startswith("capture.")]
@@ -210,7 +223,7 @@ def main():
             raise SystemExit("no capture.* in " + d)
         capture = os.path.join(d, caps[0])
         keys = d
-        expected = parse_expected(os.path.join(d, "expected.txt"))
+        expected, prefs = parse_expected(os.path.join(d, "expected.txt"))
         tracking = os.path.join(d, "tracking.txt")
         if not os.path.exists(tracking):
             tracking = None
@@ -219,15 +232,15 @@ def main():
         capture, keys, tracking = args.capture, args.keys, args.tracking
         name = os.path.basename(capture)
         if args.expected:
-            expected = parse_expected(args.expected)
+            expected, prefs = parse_expected(args.expected)
         if args.skip_if_missing and not os.path.exists(capture):
             print("SKIP: %s is absent (../shared is not beside this clone)" % capture)
             return 77
 
     report = []
     ok = True
-    rows1 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, False)
-    rows2 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, True)
+    rows1 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, False, prefs)
+    rows2 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, True, prefs)
     n = len(FINDING_FIELDS)
     find1 = findings_of({k: v[:n] for k, v in rows1.items()})
     find2 = findings_of({k: v[:n] for k, v in rows2.items()})

@@ -984,7 +984,11 @@ ikd_rules_auth_stall(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame
 
     if (!mm || mm != ex)
         return FALSE;
-    if (ikd_sa_has_cause(sa, IKD_CAUSE_PSK_MISMATCH))
+    /* Already explained: by this rule, or by a path rule that ran first
+     * (MM5 floated to UDP 4500 behind a NAT and nothing came back there:
+     * udp-4500-blocked, rules_nat.c). The silence is then the blocked
+     * port's doing, not evidence about the keys. */
+    if (ikd_sa_has_cause(sa, IKD_CAUSE_PSK_MISMATCH) || ikd_sa_has_failure(sa))
         return TRUE;
     for (ikd_exchange *e = sa->exchanges; e; e = e->next_in_sa) {
         if (e->phase1_step == 2)

@@ -384,7 +384,27 @@ test_udp_4500_blocked(void)
 
 /* IKEv1: Main Mode 1-4 on UDP 500 with NAT-D, then MM5 on 4500 (after the
  * non-ESP marker) retransmitted; its retransmissions look malformed in
- * Wireshark 4.0 (IV chaining), which must not hide the diagnosis. */
+ * Wireshark 4.0 (IV chaining), which must not hide the diagnosis.  With a
+ * pre-shared key (as in ikev1-nat-udp4500-blocked-ss6-ss6) the silent MM5
+ * also looks like the PSK-mismatch stall: the blocked port explains it, so
+ * psk-mismatch must not be reported beside it. */
+static void
+v1_psk_proposal(ikd_msg *m)
+{
+    ikd_proposal *p = &m->prop[m->n_prop++];
+    memset(p, 0, sizeof *p);
+    p->number = 1;
+    p->protocol = IKD_PROTO_IKE;
+    p->first_tf = m->n_tf;
+    p->auth_method = 1;         /* pre-shared key */
+    m->has_sa = 1;
+    ikd_transform *tf = &m->tf[m->n_tf++];
+    tf->type = IKD_TF_ENCR; tf->id = 12; tf->key_len = 256;
+    tf = &m->tf[m->n_tf++];
+    tf->type = IKD_TF_PRF; tf->id = 5;     /* SHA2-256: 32-byte NAT-D */
+    p->n_tf = 2;
+}
+
 static void
 test_udp_4500_blocked_v1(void)
 {
@@ -396,6 +416,8 @@ test_udp_4500_blocked_v1(void)
     natted = TRUE;
     for (guint32 frame = 1; frame <= 4; frame++) {
         ike(&m, frame, 1, IKD_X1_MAIN, frame % 2, FALSE, V1_CKYI, frame == 1 ? ZERO : V1_CKYR, 0, 500 + frame);
+        if (frame <= 2)
+            v1_psk_proposal(&m);
         if (frame == 3) {
             m.n_natd = 2;
             m.natd[0].len = m.natd[1].len = 32;
