@@ -29,9 +29,8 @@
 
 typedef enum {
     F_NONE = 0,
-    F_IP_SRC, F_IP_DST, F_IP6_SRC, F_IP6_DST, F_IP_FRAG_COUNT, F_IP6_FRAG_COUNT,
-    F_IP_PROTO,                     /* IPv4 protocol / IPv6 fragment header's next header */
-    F_UDP_SRCPORT, F_UDP_DSTPORT,
+    F_IP_FRAG_COUNT, F_IP6_FRAG_COUNT,
+    F_IP6_FRAG_NXT,                 /* IPv6 fragment header's next header */
     F_ICMP_TYPE, F_ICMP_CODE, F_ICMP6_TYPE, F_ICMP6_CODE,
     F_ESP_SPI, F_ESP_SEQ,
     F_MALFORMED,
@@ -63,13 +62,13 @@ typedef enum {
 } field_key;
 
 /* The fields the rules need, and nothing more: every wanted field makes
- * tshark build tree items, which is the plugin's main cost (issue 7). */
+ * tshark build a real tree item wherever it occurs, which is the plugin's
+ * main cost (docs/performance.md).  Hence no field here that every packet
+ * carries: the outer addresses and ports come from the IP and UDP protocol
+ * items, which are real anyway (see read_outer_header()). */
 static const struct { field_key key; const char *name; } wanted_fields[] = {
-    { F_IP_SRC, "ip.src" }, { F_IP_DST, "ip.dst" },
-    { F_IP6_SRC, "ipv6.src" }, { F_IP6_DST, "ipv6.dst" },
     { F_IP_FRAG_COUNT, "ip.fragment.count" }, { F_IP6_FRAG_COUNT, "ipv6.fragment.count" },
-    { F_IP_PROTO, "ip.proto" }, { F_IP_PROTO, "ipv6.fraghdr.nxt" },
-    { F_UDP_SRCPORT, "udp.srcport" }, { F_UDP_DSTPORT, "udp.dstport" },
+    { F_IP6_FRAG_NXT, "ipv6.fraghdr.nxt" },
     { F_ICMP_TYPE, "icmp.type" }, { F_ICMP_CODE, "icmp.code" },
     { F_ICMP6_TYPE, "icmpv6.type" }, { F_ICMP6_CODE, "icmpv6.code" },
     { F_ESP_SPI, "esp.spi" }, { F_ESP_SEQ, "esp.sequence" },
@@ -140,8 +139,10 @@ static const struct { field_key key; const char *name; } wanted_fields[] = {
 };
 
 /* hfid -> field_key, for every id of every wanted name (several ISAKMP
- * names are registered twice, once per IKE version). */
-static GHashTable *key_by_hfid;
+ * names are registered twice, once per IKE version).  An array indexed by
+ * hfid: the walk looks up every item of every IKE frame. */
+static guint8 *key_by_hfid;
+static int key_by_hfid_len;
 static GArray *wanted_ids;
 static int proto_isakmp = -1, proto_esp = -1, proto_icmp = -1, proto_icmpv6 = -1;
 static int proto_udp = -1, proto_ip = -1, proto_ipv6 = -1, proto_ipv6_frag = -1, proto_data = -1;
@@ -151,7 +152,7 @@ ikd_extract_init(void)
 {
     if (key_by_hfid)
         return;
-    key_by_hfid = g_hash_table_new(g_direct_hash, g_direct_equal);
+    G_STATIC_ASSERT(F_COUNT <= G_MAXUINT8);
     wanted_ids = g_array_new(FALSE, FALSE, sizeof(int));
     for (gsize i = 0; i < G_N_ELEMENTS(wanted_fields); i++) {
         header_field_info *hfi = proto_registrar_get_byname(wanted_fields[i].name);
@@ -164,10 +165,19 @@ ikd_extract_init(void)
         while (hfi->same_name_prev_id != -1)
             hfi = proto_registrar_get_nth(hfi->same_name_prev_id);
         for (; hfi; hfi = hfi->same_name_next) {
-            g_hash_table_insert(key_by_hfid, GINT_TO_POINTER(hfi->id),
-                                GINT_TO_POINTER(wanted_fields[i].key));
             g_array_append_val(wanted_ids, hfi->id);
+            key_by_hfid_len = MAX(key_by_hfid_len, hfi->id + 1);
         }
+    }
+    key_by_hfid = g_new0(guint8, key_by_hfid_len + 1);
+    for (gsize i = 0; i < G_N_ELEMENTS(wanted_fields); i++) {
+        header_field_info *hfi = proto_registrar_get_byname(wanted_fields[i].name);
+        if (!hfi)
+            continue;
+        while (hfi->same_name_prev_id != -1)
+            hfi = proto_registrar_get_nth(hfi->same_name_prev_id);
+        for (; hfi; hfi = hfi->same_name_next)
+            key_by_hfid[hfi->id] = (guint8)wanted_fields[i].key;
     }
     proto_isakmp = proto_get_id_by_filter_name("isakmp");
     proto_esp = proto_get_id_by_filter_name("esp");
@@ -233,9 +243,10 @@ typedef struct {
     gboolean     in_ike;            /* inside the (first) ISAKMP message */
     gboolean     ike_done;          /* a second message in the frame is ignored */
     gboolean     icmp;
-    int          n_ip;              /* IP headers seen (outer, quoted) */
-    guint8       ip_proto;          /* the outer header's protocol (IP fragments) */
-    gboolean     ip_proto_seen;
+    int          depth;             /* 0: the protocol items at the top of the tree */
+    gboolean     outer_done;        /* past the IP/UDP headers that carry IKE or ESP */
+    field_info  *icmp_item;         /* the ICMP protocol item, if any */
+    guint8       ip_proto;          /* that IP header's protocol (IP fragments) */
     guint8       payload;           /* current payload type */
     /* IKEv1 proposal header, copied into each transform's ikd_proposal */
     guint8       v1_prop_number, v1_prop_protocol;
@@ -821,36 +832,13 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         return;
 
     switch (key) {
-    case F_IP_SRC: case F_IP6_SRC:
-        c->n_ip++;
-        read_addr(fi, c->icmp && c->n_ip > 1 ? &m->quoted_src : &m->src, key == F_IP6_SRC ? 6 : 4);
-        break;
-    case F_IP_DST: case F_IP6_DST:
-        read_addr(fi, c->icmp && c->n_ip > 1 ? &m->quoted_dst : &m->dst, key == F_IP6_DST ? 6 : 4);
-        break;
-    case F_IP_PROTO:
-        if (!c->ip_proto_seen) {     /* the outer header's, not a quoted one's */
+    case F_IP6_FRAG_NXT:
+        if (!c->outer_done)
             c->ip_proto = (guint8)ikd_fi_uint(fi);
-            c->ip_proto_seen = TRUE;
-        }
         break;
     case F_IP_FRAG_COUNT: case F_IP6_FRAG_COUNT:
         if (ikd_fi_uint(fi) > 1)
             m->ip_fragmented = 1;
-        break;
-    case F_UDP_SRCPORT:
-        v = ikd_fi_uint(fi);
-        if (c->icmp)
-            m->quoted_sport = (guint16)v;
-        else
-            m->sport = (guint16)v;
-        break;
-    case F_UDP_DSTPORT:
-        v = ikd_fi_uint(fi);
-        if (c->icmp)
-            m->quoted_dport = (guint16)v;
-        else
-            m->dport = (guint16)v;
         break;
     case F_ICMP_TYPE: case F_ICMP6_TYPE:
         v = ikd_fi_uint(fi);
@@ -1146,24 +1134,123 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
     }
 }
 
+/* Copies 'len' bytes at 'offset' of a protocol item; FALSE when the item
+ * or the capture is shorter. */
+static gboolean
+item_bytes(field_info *fi, gint offset, guint8 *out, gint len)
+{
+    if (!fi->ds_tvb || fi->length < offset + len ||
+        tvb_captured_length_remaining(fi->ds_tvb, fi->start) < offset + len)
+        return FALSE;
+    tvb_memcpy(fi->ds_tvb, out, fi->start + offset, len);
+    return TRUE;
+}
+
+/* The addresses and ports of the packet that carries the IKE message, the
+ * ESP packet, the ICMP error or the IP fragment.
+ *
+ * Why not the ip.src / udp.srcport fields: a wanted field makes tshark
+ * create its item in every packet that has it, which is nearly every packet
+ * of a capture, and that alone cost 5-10% of tshark's time on mixed
+ * traffic.  The IP and UDP protocol items at the top of the tree are real
+ * in any case (Wireshark never fakes top-level items), so their header
+ * bytes are read here instead: fixed offsets of fixed headers (RFC 791,
+ * RFC 8200, RFC 768).  The last header before the ISAKMP, ESP or ICMP item
+ * counts: in a tunnel that is the innermost one carrying IKE, and the IP
+ * packet that a decrypted ESP payload holds comes after the ESP item. */
+static void
+read_outer_header(walk_ctx *c, field_info *fi, int id)
+{
+    ikd_msg *m = c->m;
+    guint8 b[4];
+
+    if (id == proto_ip) {
+        memset(&m->src, 0, sizeof m->src);
+        memset(&m->dst, 0, sizeof m->dst);
+        if (item_bytes(fi, 12, m->src.bytes, 4) && item_bytes(fi, 16, m->dst.bytes, 4))
+            m->src.family = m->dst.family = 4;
+        if (item_bytes(fi, 9, b, 1))
+            c->ip_proto = b[0];
+    } else if (id == proto_ipv6) {
+        memset(&m->src, 0, sizeof m->src);
+        memset(&m->dst, 0, sizeof m->dst);
+        if (item_bytes(fi, 8, m->src.bytes, 16) && item_bytes(fi, 24, m->dst.bytes, 16))
+            m->src.family = m->dst.family = 6;
+        if (item_bytes(fi, 6, b, 1))
+            c->ip_proto = b[0];
+    } else if (id == proto_udp) {
+        if (item_bytes(fi, 0, b, 4)) {
+            m->sport = (guint16)(b[0] << 8 | b[1]);
+            m->dport = (guint16)(b[2] << 8 | b[3]);
+        }
+    } else if (id == proto_icmp || id == proto_icmpv6) {
+        c->icmp_item = fi;
+        c->outer_done = TRUE;
+    } else if (id == proto_isakmp || id == proto_esp) {
+        c->outer_done = TRUE;
+    }
+}
+
 static void
 visit(proto_node *node, gpointer data)
 {
     walk_ctx *c = data;
     field_info *fi = PNODE_FINFO(node);
+    field_key key = F_NONE;
 
     if (fi && fi->hfinfo) {
-        gpointer k = g_hash_table_lookup(key_by_hfid, GINT_TO_POINTER(fi->hfinfo->id));
-        if (k)
-            on_field(c, (field_key)GPOINTER_TO_INT(k), fi);
+        int id = fi->hfinfo->id;
+        if (c->depth == 0 && !c->outer_done)
+            read_outer_header(c, fi, id);
+        if (id >= 0 && id < key_by_hfid_len)
+            key = (field_key)key_by_hfid[id];
+        if (key != F_NONE)
+            on_field(c, key, fi);
     }
+    c->depth++;
     proto_tree_children_foreach(node, visit, c);
+    c->depth--;
     /* Leaving the ISAKMP protocol item ends the message: a second IKE
      * message in the same datagram is not tracked. */
-    if (fi && fi->hfinfo && c->in_ike &&
-        GPOINTER_TO_INT(g_hash_table_lookup(key_by_hfid, GINT_TO_POINTER(fi->hfinfo->id))) == F_ISAKMP) {
+    if (key == F_ISAKMP && c->in_ike) {
         c->in_ike = FALSE;
         c->ike_done = TRUE;
+    }
+}
+
+/* An ICMP error quotes the IP header and the first bytes of the packet it
+ * refuses (RFC 792, RFC 4443), from offset 8 of the ICMP message on.  The
+ * quoted IP and UDP items sit below the ICMP item, where tshark fakes them
+ * unless they are wanted, and Wireshark restores pinfo's addresses after
+ * dissecting the quote (call_dissector_work_error()); so, as for the outer
+ * header, the fixed header fields are read from the ICMP item's bytes. */
+static void
+read_quoted_header(field_info *icmp, ikd_msg *m)
+{
+    guint8 b[48];
+    gint ip_len = 0;
+    guint8 proto = 0;
+
+    memset(&m->quoted_src, 0, sizeof m->quoted_src);
+    memset(&m->quoted_dst, 0, sizeof m->quoted_dst);
+    if (!icmp || !item_bytes(icmp, 8, b, 1))
+        return;
+    if (b[0] >> 4 == 4 && item_bytes(icmp, 8, b, 20)) {
+        m->quoted_src.family = m->quoted_dst.family = 4;
+        memcpy(m->quoted_src.bytes, b + 12, 4);
+        memcpy(m->quoted_dst.bytes, b + 16, 4);
+        ip_len = (b[0] & 0x0f) * 4;
+        proto = b[9];
+    } else if (b[0] >> 4 == 6 && item_bytes(icmp, 8, b, 40)) {
+        m->quoted_src.family = m->quoted_dst.family = 6;
+        memcpy(m->quoted_src.bytes, b + 8, 16);
+        memcpy(m->quoted_dst.bytes, b + 24, 16);
+        ip_len = 40;
+        proto = b[6];
+    }
+    if (proto == 17 && ip_len >= 20 && item_bytes(icmp, 8 + ip_len, b, 4)) {
+        m->quoted_sport = (guint16)(b[0] << 8 | b[1]);
+        m->quoted_dport = (guint16)(b[2] << 8 | b[3]);
     }
 }
 
@@ -1194,6 +1281,7 @@ ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m)
     } else if (m->kind == IKD_MSG_ICMP_ERROR) {
         if (m->version == 0 && m->ispi[0] == 0 && m->msgid == 0)
             return FALSE;
+        read_quoted_header(c.icmp_item, m);
     } else if (m->kind == IKD_MSG_NONE && m->src.family && c.ip_proto == 17 /* UDP */ &&
                ikd_extract_is_ip_fragment(pinfo)) {
         m->kind = IKD_MSG_IP_FRAGMENT;      /* the tracker keeps it only between IKE peers */
