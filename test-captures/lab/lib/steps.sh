@@ -8,6 +8,7 @@
 #   rekey-ike IKE         the initiator rekeys the IKE SA
 #   rekey-child-res CHILD the RESPONDER rekeys CHILD (strongSwan responder)
 #   terminate IKE         the initiator deletes the IKE SA
+#   terminate-child CHILD the initiator deletes only CHILD (strongSwan initiator; the IKE SA stays)
 #   initiate-res CHILD    the RESPONDER brings up CHILD (and its IKE SA) towards the initiator, so
 #                         the capture shows what the responder offers (strongSwan responder)
 #   terminate-res IKE     the RESPONDER deletes the IKE SA (strongSwan responder)
@@ -29,6 +30,7 @@ run_steps() {
             rekey-ike)     ss_swanctl ini --rekey --ike "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
             rekey-child-res) ss_swanctl res --rekey --child "$args" >> "$2/steps.out" 2>&1; sleep 1 ;;
             terminate)     peer_terminate "$args" ;;
+            terminate-child) ss_swanctl ini --terminate --child "$args" --timeout 5 >> "$2/steps.out" 2>&1; sleep 0.5 ;;
             initiate-res)  ss_swanctl res --initiate --child "$args" --timeout 15 >> "$2/steps.out" 2>&1 ;;
             terminate-res) ss_swanctl res --terminate --ike "$args" --timeout 5 >> "$2/steps.out" 2>&1; sleep 0.5 ;;
             ping)          ip netns exec $NS_INI ping -n -q -c "${args:-3}" -i 0.3 -W 1 -I $INI_INNER $RES_INNER >> "$2/steps.out" 2>&1 ;;
