@@ -874,7 +874,7 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
             gint avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
             gint len = fi->length > 0 ? MIN(fi->length, avail) : avail;
             if (len > 0) {
-                m->content_hash = ikd_fnv1a(IKD_FNV_SEED, tvb_get_ptr(fi->ds_tvb, fi->start, len), (gsize)len);
+                m->content_hash = ikd_hash_bytes(IKD_HASH_SEED, tvb_get_ptr(fi->ds_tvb, fi->start, len), (gsize)len);
                 m->content_len = (guint32)len;
             }
         }

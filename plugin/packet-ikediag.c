@@ -223,6 +223,10 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
     proto_tree *t;
     const ikd_exchange *ex = fi->exchange;
     char buf[32];
+    /* The summary on the protocol item is formatted text that nobody sees
+     * in a plain tshark run (the tree is not printed): skip it there, as
+     * it costs more than the items themselves. */
+    gboolean summary = proto_field_is_referenced(tree, proto_ikediag);
 
     root = proto_tree_add_item(tree, proto_ikediag, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(root);
@@ -230,17 +234,21 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
 
     if (fi->sa) {
         proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_sa, tvb, 0, 0, fi->sa->number));
-        proto_item_append_text(root, ", IKE SA %u", fi->sa->number);
+        if (summary)
+            proto_item_append_text(root, ", IKE SA %u", fi->sa->number);
     }
     if (ex) {
         const char *name = ikd_exchange_name(ex->version, ex->exch_type);
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_exchange, tvb, 0, 0, name));
-        proto_item_append_text(root, ", %s", name);
+        if (summary)
+            proto_item_append_text(root, ", %s", name);
     }
-    const char *label = message_label(fi, buf, sizeof buf);
+    const char *label = summary || proto_field_is_referenced(tree, hf_ikediag_message)
+                        ? message_label(fi, buf, sizeof buf) : "";
     if (*label) {
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_message, tvb, 0, 0, label));
-        proto_item_append_text(root, " %s", label);
+        if (summary)
+            proto_item_append_text(root, " %s", label);
     }
     if (fi->state && *fi->state)
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_state, tvb, 0, 0, fi->state));
@@ -291,7 +299,8 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
     if (!fi->findings && ex && ex->diagnosed_in && ex->diagnosed_in != fi->frame) {
         ti = proto_tree_add_uint(t, hf_ikediag_diagnosed_in, tvb, 0, 0, ex->diagnosed_in);
         proto_item_set_generated(ti);
-        proto_item_append_text(ti, " (%s)", ikd_cause_get(ex->diagnosed_cause)->keyword);
+        if (summary)
+            proto_item_append_text(ti, " (%s)", ikd_cause_get(ex->diagnosed_cause)->keyword);
     }
     if (fi->sa && ikd_tracker_finished(tracker))
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_outcome, tvb, 0, 0,

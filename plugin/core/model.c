@@ -63,12 +63,29 @@ ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len)
     return buf;
 }
 
+/* Eight bytes per step (a multiply and a rotate, as in FxHash), then a
+ * final mix: the content hash runs over every IKE message of a capture,
+ * and byte-wise FNV-1a took a few percent of tshark's time on IKE-dense
+ * traffic. */
 guint64
-ikd_fnv1a(guint64 h, const guint8 *data, gsize len)
+ikd_hash_bytes(guint64 h, const guint8 *data, gsize len)
 {
-    for (gsize i = 0; i < len; i++) {
-        h ^= data[i];
-        h *= G_GUINT64_CONSTANT(0x100000001b3);
+    const guint64 k = G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+    gsize i = 0;
+
+    for (; i + 8 <= len; i += 8) {
+        guint64 w;
+        memcpy(&w, data + i, 8);
+        h = ((h << 5 | h >> 59) ^ w) * k;
     }
+    if (i < len) {
+        guint64 w = 0;
+        memcpy(&w, data + i, len - i);
+        h = ((h << 5 | h >> 59) ^ w ^ ((guint64)(len - i) << 56)) * k;
+    }
+    h ^= (guint64)len;
+    h ^= h >> 32;
+    h *= k;
+    h ^= h >> 29;
     return h;
 }

@@ -190,7 +190,7 @@ typedef struct ikd_msg {
     guint8   ispi[8], rspi[8];
     guint32  msgid;
     guint32  length;                /* IKE header length field */
-    guint64  content_hash;          /* FNV-1a of the IKE message bytes seen */
+    guint64  content_hash;          /* ikd_hash_bytes() of the IKE message bytes seen */
     guint32  content_len;
 
     /* encryption: IKEv1 E flag or IKEv2 SK/SKF payload present */
@@ -238,7 +238,9 @@ void     ikd_msg_init(ikd_msg *m);
 gboolean ikd_addr_equal(const ikd_addr *a, const ikd_addr *b);
 /* Writes a printable address into buf (at least 46 bytes). */
 const char *ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len);
-guint64  ikd_fnv1a(guint64 h, const guint8 *data, gsize len);
-#define  IKD_FNV_SEED G_GUINT64_CONSTANT(0xcbf29ce484222325)
+/* A 64-bit hash of bytes for equality tests (retransmissions, table keys);
+ * not cryptographic. */
+guint64  ikd_hash_bytes(guint64 h, const guint8 *data, gsize len);
+#define  IKD_HASH_SEED G_GUINT64_CONSTANT(0xcbf29ce484222325)
 
 #endif /* IKD_MODEL_H */

@@ -141,8 +141,11 @@ ikd_peer_str(const ikd_addr *a, char *buf, gsize len)
 static void
 append_hex(GString *s, const guint8 *b, gsize n)
 {
-    for (gsize i = 0; i < n; i++)
-        g_string_append_printf(s, "%02x", b[i]);
+    static const char digits[] = "0123456789abcdef";
+    for (gsize i = 0; i < n; i++) {
+        g_string_append_c(s, digits[b[i] >> 4]);
+        g_string_append_c(s, digits[b[i] & 0x0f]);
+    }
 }
 
 char *

@@ -102,13 +102,35 @@ addr_key(ikd_addr *k, const ikd_addr *a)
 static guint
 addr_key_hash(gconstpointer p)
 {
-    return (guint)ikd_fnv1a(IKD_FNV_SEED, p, sizeof(ikd_addr));
+    return (guint)ikd_hash_bytes(IKD_HASH_SEED, p, sizeof(ikd_addr));
 }
 
 static gboolean
 addr_key_equal(gconstpointer a, gconstpointer b)
 {
     return memcmp(a, b, sizeof(ikd_addr)) == 0;
+}
+
+typedef struct {
+    ikd_addr lo, hi;
+} ikd_peers_key;
+
+/* sa_by_peers' values, which hold their own keys. */
+typedef struct {
+    ikd_peers_key key;
+    ikd_sa *sa;
+} ikd_latest_sa;
+
+static guint
+peers_key_hash(gconstpointer p)
+{
+    return (guint)ikd_hash_bytes(IKD_HASH_SEED, p, sizeof(ikd_peers_key));
+}
+
+static gboolean
+peers_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(ikd_peers_key)) == 0;
 }
 
 ikd_tracker *
@@ -121,12 +143,10 @@ ikd_tracker_new(const ikd_config *cfg)
     else
         ikd_config_defaults(&t->cfg);
     t->sa_by_spi = g_hash_table_new(u64_hash, g_int64_equal);
-    t->exchange_by_key = g_hash_table_new_full(u64_hash, g_int64_equal, g_free, NULL);
+    t->exchange_by_key = g_hash_table_new(u64_hash, g_int64_equal);
     t->frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-    t->sa_by_peers = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                           (GDestroyNotify)g_bytes_unref, NULL);
-    t->esp_flows = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                         (GDestroyNotify)g_bytes_unref, g_free);
+    t->sa_by_peers = g_hash_table_new_full(peers_key_hash, peers_key_equal, NULL, g_free);
+    t->esp_flows = g_hash_table_new_full(peers_key_hash, peers_key_equal, g_free, g_free);
     t->sas_by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
     t->findings = g_ptr_array_new_with_free_func(free_finding);
@@ -218,19 +238,18 @@ spi_is_zero(const guint8 spi[8])
     return memcmp(spi, zero, 8) == 0;
 }
 
-/* Peer pair key, independent of direction. */
-static GBytes *
-peers_key(const ikd_addr *a, const ikd_addr *b)
+/* Peer pair key, independent of direction: built on the stack for a
+ * lookup, copied to the heap only when a new pair is inserted. */
+static void
+peers_key(ikd_peers_key *k, const ikd_addr *a, const ikd_addr *b)
 {
-    guint8 buf[2 * sizeof(ikd_addr)];
-    const ikd_addr *lo = a, *hi = b;
     if (memcmp(a, b, sizeof *a) > 0) {
-        lo = b;
-        hi = a;
+        const ikd_addr *x = a;
+        a = b;
+        b = x;
     }
-    memcpy(buf, lo, sizeof *lo);
-    memcpy(buf + sizeof *lo, hi, sizeof *hi);
-    return g_bytes_new(buf, sizeof buf);
+    k->lo = *a;
+    k->hi = *b;
 }
 
 static ikd_digest *
@@ -465,34 +484,34 @@ new_sa(ikd_tracker *t, const ikd_msg *m)
     return sa;
 }
 
-/* The hash table keys on a guint64 that must live as long as the SA. */
-typedef struct {
-    guint64 key;
-    ikd_sa *sa;
-} sa_key_holder;
-
 static ikd_sa *
 find_or_create_sa(ikd_tracker *t, const ikd_msg *m)
 {
     guint64 k = spi_key(m->ispi);
     ikd_sa *sa = g_hash_table_lookup(t->sa_by_spi, &k);
-    GBytes *pk;
+    ikd_peers_key pk;
+    ikd_latest_sa *latest;
 
     if (!sa) {
-        sa_key_holder *h = g_new(sa_key_holder, 1);
         sa = new_sa(t, m);
-        h->key = k;
-        h->sa = sa;
-        /* The holder is freed with the digests. */
-        g_ptr_array_add(t->digests, h);
-        g_hash_table_insert(t->sa_by_spi, &h->key, sa);
+        /* The table's key lives in the SA. */
+        sa->spi_key = k;
+        g_hash_table_insert(t->sa_by_spi, &sa->spi_key, sa);
     }
     if (!sa->have_rspi && !spi_is_zero(m->rspi)) {
         memcpy(sa->rspi, m->rspi, 8);
         sa->have_rspi = TRUE;
     }
-    pk = peers_key(&m->src, &m->dst);
-    g_hash_table_replace(t->sa_by_peers, pk, sa);
+    /* The latest SA between the two hosts (sa_between()). */
+    peers_key(&pk, &m->src, &m->dst);
+    latest = g_hash_table_lookup(t->sa_by_peers, &pk);
+    if (!latest) {
+        latest = g_new(ikd_latest_sa, 1);
+        latest->key = pk;
+        g_hash_table_insert(t->sa_by_peers, &latest->key, latest);
+        t->bytes += sizeof *latest + 32;
+    }
+    latest->sa = sa;
     return sa;
 }
 
@@ -534,9 +553,10 @@ new_exchange(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, gboolean requester_is
     g_ptr_array_add(t->exchanges, ex);
     t->bytes += sizeof *ex;
     if (index_it) {
-        guint64 *k = g_new(guint64, 1);
-        *k = exchange_key(sa->number, m->msgid, requester_is_init);
-        g_hash_table_replace(t->exchange_by_key, k, ex);
+        /* The table's key lives in the exchange; a newer attempt under the
+         * same key takes the entry over. */
+        ex->key = exchange_key(sa->number, m->msgid, requester_is_init);
+        g_hash_table_replace(t->exchange_by_key, &ex->key, ex);
     }
     return ex;
 }
@@ -573,8 +593,8 @@ slot_matches(const ikd_slot *s, const ikd_msg *m)
         return FALSE;
     if (s->hash == m->content_hash)
         return TRUE;
-    for (guint i = 0; i < s->n_frag; i++) {
-        if (s->frag_hash[i] == m->content_hash)
+    for (guint i = 0; s->frags && i < s->frags->n; i++) {
+        if (s->frags->hash[i] == m->content_hash)
             return TRUE;
     }
     return FALSE;
@@ -585,17 +605,24 @@ slot_matches(const ikd_slot *s, const ikd_msg *m)
 static guint32
 add_fragment(ikd_tracker *t, ikd_slot *s, const ikd_msg *m, ikd_digest **digest_out)
 {
-    for (guint i = 0; i < s->n_frag; i++) {
-        if (s->frag_hash[i] == m->content_hash) {
+    ikd_slot_frags *fr = s->frags;
+
+    for (guint i = 0; fr && i < fr->n; i++) {
+        if (fr->hash[i] == m->content_hash) {
             s->last_frame = m->frame;
             *digest_out = s->msg;
-            return s->frag_frame[i];
+            return fr->frame[i];
         }
     }
-    if (s->n_frag < IKD_MAX_FRAGMENTS) {
-        s->frag_hash[s->n_frag] = m->content_hash;
-        s->frag_frame[s->n_frag] = m->frame;
-        s->n_frag++;
+    if (!fr) {
+        fr = s->frags = g_new0(ikd_slot_frags, 1);
+        g_ptr_array_add(t->digests, fr);        /* freed with the digests */
+        t->bytes += sizeof *fr;
+    }
+    if (fr->n < IKD_MAX_FRAGMENTS) {
+        fr->hash[fr->n] = m->content_hash;
+        fr->frame[fr->n] = m->frame;
+        fr->n++;
     }
     s->last_frame = m->frame;
     /* The fragment that completed the reassembly carries the payloads. */
@@ -891,11 +918,13 @@ add_ike(ikd_tracker *t, const ikd_msg *m)
 static ikd_sa *
 sa_between(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
 {
-    GBytes *pk = peers_key(a, b);
-    ikd_sa *sa = g_hash_table_lookup(t->sa_by_peers, pk);
+    ikd_peers_key pk;
 
-    g_bytes_unref(pk);
-    return sa;
+    ikd_latest_sa *latest;
+
+    peers_key(&pk, a, b);
+    latest = g_hash_table_lookup(t->sa_by_peers, &pk);
+    return latest ? latest->sa : NULL;
 }
 
 static ikd_frame_info *
@@ -921,17 +950,17 @@ add_esp(ikd_tracker *t, const ikd_msg *m)
 ikd_esp_flow *
 ikd_tracker_esp_flow(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
 {
-    GBytes *pk = peers_key(a, b);
-    ikd_esp_flow *f = g_hash_table_lookup(t->esp_flows, pk);
+    ikd_peers_key pk;
+    ikd_esp_flow *f;
 
-    if (f) {
-        g_bytes_unref(pk);
+    peers_key(&pk, a, b);
+    f = g_hash_table_lookup(t->esp_flows, &pk);
+    if (f)
         return f;
-    }
     f = g_new0(ikd_esp_flow, 1);
     f->host[0] = *a;
     f->host[1] = *b;
-    g_hash_table_insert(t->esp_flows, pk, f);
+    g_hash_table_insert(t->esp_flows, g_memdup2(&pk, sizeof pk), f);
     t->bytes += sizeof *f + 64;
     return f;
 }

@@ -83,18 +83,24 @@ typedef enum {
  * fragment's frame and hash, the others' kept to recognise their
  * retransmissions; the digest comes from the fragment that completed the
  * reassembly, where Wireshark shows the payloads. */
+typedef struct ikd_slot_frags {
+    guint8   n;                     /* further fragments seen */
+    guint32  frame[IKD_MAX_FRAGMENTS];
+    guint64  hash[IKD_MAX_FRAGMENTS];
+} ikd_slot_frags;
+
 typedef struct ikd_slot {
     guint32  frame;                 /* first transmission, 0 = not seen */
     guint32  last_frame;
     guint32  n_sent;                /* 1 + retransmissions */
     guint64  hash;
     ikd_digest *msg;
-    guint8   n_frag;                /* further fragments seen */
-    guint32  frag_frame[IKD_MAX_FRAGMENTS];
-    guint64  frag_hash[IKD_MAX_FRAGMENTS];
+    ikd_slot_frags *frags;          /* NULL until a second fragment comes (rare:
+                                       kept out of every exchange's three slots) */
 } ikd_slot;
 
 struct ikd_exchange {
+    guint64  key;                   /* tracker's index key (exchange_key()) */
     ikd_sa  *sa;
     guint32  index;                 /* 1-based, within the SA */
     guint8   version, exch_type;
@@ -117,6 +123,7 @@ typedef enum {
 } ikd_outcome;
 
 struct ikd_sa {
+    guint64  spi_key;               /* tracker's index key: the initiator's SPI */
     guint32  number;                /* 1-based, order of first appearance */
     guint8   version;
     guint8   mode;                  /* IKEv1 phase 1 exchange type */
