@@ -49,9 +49,23 @@ so=$(ls "$build"/plugins/*/epan/ikediag.so 2>/dev/null | head -1)
 
 mkdir -p "$work"
 chmod 755 "$work"
-rm -rf "$work/plugins" "$work/noplugins" "$work/config" "$work/home"
+rm -rf "$work/plugins" "$work/noplugins" "$work/floor1" "$work/floorall" "$work/config" "$work/home"
 mkdir -p "$work/plugins" "$work/noplugins" "$work/config" "$work/home"
 cp -r "$build"/plugins/. "$work/plugins/"
+
+# The floors (floor-plugin.c): a post-dissector that only wants one field,
+# and one that wants exactly ikediag's fields (the names in extract.c's
+# wanted_fields table) and does nothing with them.
+epan_rel=${so#"$build"/plugins/}
+epan_rel=${epan_rel%/ikediag.so}
+floor_fields=$(sed -n '/^static const struct { field_key key; const char \*name; } wanted_fields/,/^};/p' \
+    "$src/plugin/extract.c" | grep -o '"[^"]*"' | tr -d '"' | paste -sd, -)
+[ -n "$floor_fields" ] || { echo "bench.sh: no wanted fields found in plugin/extract.c" >&2; exit 2; }
+for f in floor1 floorall; do
+    mkdir -p "$work/$f/$epan_rel"
+    cc -O2 -fPIC -shared -DFLOOR_NAME="\"$f\"" $(pkg-config --cflags wireshark) \
+        "$src/tools/bench/floor-plugin.c" -o "$work/$f/$epan_rel/$f.so" $(pkg-config --libs wireshark)
+done
 chmod -R a+rX "$work"
 chmod 777 "$work/home"
 
@@ -68,10 +82,15 @@ as_user=()
 run() {
     local side=$1 out=$2
     shift 2
-    local pdir=$work/noplugins
-    [ "$side" = ikediag ] && pdir=$work/plugins
+    local pdir=$work/noplugins fields=
+    case $side in
+        ikediag) pdir=$work/plugins ;;
+        floor1) pdir=$work/floor1 ;;
+        floorall) pdir=$work/floorall fields=$floor_fields ;;
+    esac
     /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
         nice "${as_user[@]}" env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$pdir" \
+        IKEDIAG_FLOOR_FIELDS="$fields" \
         WIRESHARK_CONFIG_DIR="$work/config" LC_ALL=C.UTF-8 tshark "$@" > "$out" 2>/dev/null
     tail -1 "$work/time.out" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
 }
@@ -89,28 +108,45 @@ check_load() {
         echo "bench.sh: the plugin did not load (or the capture is empty): $n_with ikediag frames" >&2
         exit 1
     fi
+    for k in floor1 floorall; do
+        run "$k" "$work/check.txt" -G plugins >/dev/null
+        grep -q "$k.so" "$work/check.txt" ||
+            { echo "bench.sh: the $k plugin did not load" >&2; exit 1; }
+    done
 }
 
-# ratio NAME FILE tshark-args...: alternating runs, medians, ratio
+# ratio NAME FILE tshark-args...: alternating runs (stock, floor1, floorall,
+# ikediag, stock, ...), medians, ratios to stock
 ratio() {
     local name=$1 file=$2
     shift 2
-    local s=() p=() sc=() pc=() i w r c
+    local sides=(stock floor1 floorall ikediag) i k w r c
+    declare -A wall cpu
     for ((i = 0; i < runs; i++)); do
-        read -r w r c < <(run stock "$work/out-stock.txt" -r "$file" "$@"); s+=("$w"); sc+=("$c")
-        read -r w r c < <(run ikediag "$work/out-ikediag.txt" -r "$file" "$@"); p+=("$w"); pc+=("$c")
+        for k in "${sides[@]}"; do
+            read -r w r c < <(run "$k" "$work/out-$k.txt" -r "$file" "$@")
+            wall[$k]="${wall[$k]:-} $w"
+            cpu[$k]="${cpu[$k]:-} $c"
+        done
     done
-    local ms mp msc mpc
-    ms=$(printf '%s\n' "${s[@]}" | median)
-    mp=$(printf '%s\n' "${p[@]}" | median)
-    msc=$(printf '%s\n' "${sc[@]}" | median)
-    mpc=$(printf '%s\n' "${pc[@]}" | median)
-    printf '%-34s %7s s %7s s %7s   %7s s %7s s %7s\n' "$name" "$ms" "$mp" \
-        "$(awk -v a="$mp" -v b="$ms" 'BEGIN { printf "%.2fx", a / b }')" "$msc" "$mpc" \
-        "$(awk -v a="$mpc" -v b="$msc" 'BEGIN { printf "%.2fx", a / b }')"
+    local -A mw mc
+    for k in "${sides[@]}"; do
+        # shellcheck disable=SC2086
+        mw[$k]=$(printf '%s\n' ${wall[$k]} | median)
+        # shellcheck disable=SC2086
+        mc[$k]=$(printf '%s\n' ${cpu[$k]} | median)
+    done
+    printf '%-34s %7s s %7s s %7s %7s %7s   %7s s %7s s %7s %7s %7s\n' "$name" \
+        "${mw[stock]}" "${mw[ikediag]}" \
+        "$(awk -v a="${mw[ikediag]}" -v b="${mw[stock]}" 'BEGIN { printf "%.2fx", a / b }')" \
+        "$(awk -v a="${mw[floor1]}" -v b="${mw[stock]}" 'BEGIN { printf "%.2fx", a / b }')" \
+        "$(awk -v a="${mw[floorall]}" -v b="${mw[stock]}" 'BEGIN { printf "%.2fx", a / b }')" \
+        "${mc[stock]}" "${mc[ikediag]}" \
+        "$(awk -v a="${mc[ikediag]}" -v b="${mc[stock]}" 'BEGIN { printf "%.2fx", a / b }')" \
+        "$(awk -v a="${mc[floor1]}" -v b="${mc[stock]}" 'BEGIN { printf "%.2fx", a / b }')" \
+        "$(awk -v a="${mc[floorall]}" -v b="${mc[stock]}" 'BEGIN { printf "%.2fx", a / b }')"
     { echo "$name"
-      echo "   stock   wall: ${s[*]}  cpu: ${sc[*]}"
-      echo "   ikediag wall: ${p[*]}  cpu: ${pc[*]}"; } >> "$work/raw.txt"
+      for k in "${sides[@]}"; do echo "   $k wall:${wall[$k]}  cpu:${cpu[$k]}"; done; } >> "$work/raw.txt"
 }
 
 echo "ikediag benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(tshark -v 2>/dev/null | head -1)"
@@ -127,7 +163,11 @@ check_load "$dense_f"
 
 echo
 echo "Ratios (median of $runs alternating runs; wall clock, and CPU = user + sys, which a busy machine disturbs less)"
-printf '%-34s %9s %9s %7s   %9s %9s %7s\n' "case" "stock" "ikediag" "wall" "stock" "ikediag" "CPU"
+echo "floor1 = a post-dissector that wants one field and does nothing; floorall = one that wants"
+echo "ikediag's $(tr ',' '\n' <<< "$floor_fields" | wc -l) fields and does nothing (tools/bench/floor-plugin.c): what Wireshark"
+echo "charges any such plugin before it does any work"
+printf '%-34s %9s %9s %7s %7s %7s   %9s %9s %7s %7s %7s\n' "case" "stock" "ikediag" "wall" "floor1" "floorall" \
+    "stock" "ikediag" "CPU" "floor1" "floorall"
 ratio "IKE-dense, -r ($dense pkts)" "$dense_f"
 ratio "mixed ~2% IKE, -r ($mixed pkts)" "$mixed_f"
 ratio "IKE-dense, -Y isakmp -T fields" "$dense_f" -Y isakmp -T fields -e isakmp.ispi
