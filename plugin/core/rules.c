@@ -44,6 +44,8 @@ ikd_rules_message(ikd_rule_ctx *c)
     if (!ikd_rules_aggressive_refused(c))
         ikd_rules_auth(c);
     ikd_rules_hygiene(c);
+    /* after every family: an error notify none of them explained */
+    ikd_rules_notify(c);
     /* last: only where no rule could read the answer */
     if (!c->fi->findings)
         ikd_rules_encrypted(c);

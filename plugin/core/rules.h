@@ -36,6 +36,7 @@ void ikd_rules_reachability(ikd_rule_ctx *c);   /* retransmissions, ICMP, versio
 void ikd_rules_nat(ikd_rule_ctx *c);            /* NAT-D, NAT-T, ESP */
 void ikd_rules_hygiene(ikd_rule_ctx *c);        /* weak crypto, aggressive mode */
 void ikd_rules_encrypted(ikd_rule_ctx *c);      /* what is known without keys */
+void ikd_rules_notify(ikd_rule_ctx *c);         /* error notifies no other rule explained */
 gboolean ikd_rules_aggressive_refused(ikd_rule_ctx *c);   /* policy refusal of AM PSK */
 void ikd_rules_reachability_finish(ikd_tracker *t, ikd_sa *sa);
 /* rules_auth.c: an unreadable (malformed) IKEv1 message that the Main Mode

@@ -128,6 +128,10 @@ ikd_rules_selectors(ikd_rule_ctx *c)
              * one offered, and at least one is smaller (RFC 7296 2.9). */
             if (rq && rq->n_ts && d->n_ts && !ikd_digest_error(d)) {
                 gboolean narrowed = FALSE, inside = TRUE;
+                /* A virtual IP (CP in the answer): the initiator offers TSi
+                 * 0.0.0.0/0 and the responder narrows it to the address it
+                 * assigned (RFC 7296 2.19): the assignment, not a narrowing. */
+                gboolean vip = c->m->has_cp;
                 for (guint k = 0; k < d->n_ts; k++) {
                     gboolean found = FALSE, same = FALSE;
                     for (guint j = 0; j < rq->n_ts; j++) {
@@ -140,7 +144,8 @@ ikd_rules_selectors(ikd_rule_ctx *c)
                     }
                     if (!found)
                         inside = FALSE;
-                    if (found && !same)
+                    if (found && !same &&
+                        !(vip && d->ts[k].initiator_side && ikd_addr_equal(&d->ts[k].start, &d->ts[k].end)))
                         narrowed = TRUE;
                 }
                 if (narrowed && inside) {
