@@ -29,8 +29,6 @@
 
 typedef enum {
     F_NONE = 0,
-    F_IP_FRAG_COUNT, F_IP6_FRAG_COUNT,
-    F_IP6_FRAG_NXT,                 /* IPv6 fragment header's next header */
     F_ICMP_TYPE, F_ICMP_CODE, F_ICMP6_TYPE, F_ICMP6_CODE,
     F_ESP_SPI, F_ESP_SEQ,
     F_MALFORMED,
@@ -61,14 +59,17 @@ typedef enum {
     F_COUNT
 } field_key;
 
-/* The fields the rules need, and nothing more: every wanted field makes
- * tshark build a real tree item wherever it occurs, which is the plugin's
- * main cost (docs/performance.md).  Hence no field here that every packet
- * carries: the outer addresses and ports come from the IP and UDP protocol
- * items, which are real anyway (see read_outer_header()). */
+/* The fields the rules need, and nothing more (docs/performance.md):
+ * - tshark primes every wanted field before every packet, so each one costs
+ *   a little on every packet of the capture;
+ * - a wanted field is a real tree item wherever it occurs, so no field that
+ *   every packet carries;
+ * - wanting any ip.* field makes the IP dissector build its whole subtree
+ *   for every packet (it checks proto_field_is_referenced(proto_ip)).
+ * Hence no IP or UDP field: the outer addresses and ports, IP fragments
+ * and reassembly come from the IP and UDP protocol items, which are real
+ * anyway (read_outer_header()). */
 static const struct { field_key key; const char *name; } wanted_fields[] = {
-    { F_IP_FRAG_COUNT, "ip.fragment.count" }, { F_IP6_FRAG_COUNT, "ipv6.fragment.count" },
-    { F_IP6_FRAG_NXT, "ipv6.fraghdr.nxt" },
     { F_ICMP_TYPE, "icmp.type" }, { F_ICMP_CODE, "icmp.code" },
     { F_ICMP6_TYPE, "icmpv6.type" }, { F_ICMP6_CODE, "icmpv6.code" },
     { F_ESP_SPI, "esp.spi" }, { F_ESP_SEQ, "esp.sequence" },
@@ -246,6 +247,7 @@ typedef struct {
     int          depth;             /* 0: the protocol items at the top of the tree */
     gboolean     outer_done;        /* past the IP/UDP headers that carry IKE or ESP */
     field_info  *icmp_item;         /* the ICMP protocol item, if any */
+    tvbuff_t    *ip_data_source;    /* where that IP header is (the frame) */
     guint8       ip_proto;          /* that IP header's protocol (IP fragments) */
     guint8       payload;           /* current payload type */
     /* IKEv1 proposal header, copied into each transform's ikd_proposal */
@@ -832,14 +834,6 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         return;
 
     switch (key) {
-    case F_IP6_FRAG_NXT:
-        if (!c->outer_done)
-            c->ip_proto = (guint8)ikd_fi_uint(fi);
-        break;
-    case F_IP_FRAG_COUNT: case F_IP6_FRAG_COUNT:
-        if (ikd_fi_uint(fi) > 1)
-            m->ip_fragmented = 1;
-        break;
     case F_ICMP_TYPE: case F_ICMP6_TYPE:
         v = ikd_fi_uint(fi);
         m->icmp_v6 = key == F_ICMP6_TYPE;
@@ -1149,15 +1143,17 @@ item_bytes(field_info *fi, gint offset, guint8 *out, gint len)
 /* The addresses and ports of the packet that carries the IKE message, the
  * ESP packet, the ICMP error or the IP fragment.
  *
- * Why not the ip.src / udp.srcport fields: a wanted field makes tshark
- * create its item in every packet that has it, which is nearly every packet
- * of a capture, and that alone cost 5-10% of tshark's time on mixed
- * traffic.  The IP and UDP protocol items at the top of the tree are real
- * in any case (Wireshark never fakes top-level items), so their header
- * bytes are read here instead: fixed offsets of fixed headers (RFC 791,
- * RFC 8200, RFC 768).  The last header before the ISAKMP, ESP or ICMP item
- * counts: in a tunnel that is the innermost one carrying IKE, and the IP
- * packet that a decrypted ESP payload holds comes after the ESP item. */
+ * Why not the ip.src / udp.srcport fields: see wanted_fields above.  The
+ * IP and UDP protocol items at the top of the tree are real in any case
+ * (Wireshark never fakes top-level items), so the fixed fields of their
+ * fixed headers are read from their bytes instead (RFC 791, RFC 8200,
+ * RFC 768).  The last header before the ISAKMP, ESP or ICMP item counts:
+ * in a tunnel that is the innermost one carrying IKE, and the IP packet
+ * that a decrypted ESP payload holds comes after the ESP item.
+ *
+ * A datagram that Wireshark reassembled from IP fragments is dissected
+ * from a data source of its own ("Reassembled IPv4"): its UDP item is not
+ * in the data source of the IP header that precedes it. */
 static void
 read_outer_header(walk_ctx *c, field_info *fi, int id)
 {
@@ -1171,6 +1167,7 @@ read_outer_header(walk_ctx *c, field_info *fi, int id)
             m->src.family = m->dst.family = 4;
         if (item_bytes(fi, 9, b, 1))
             c->ip_proto = b[0];
+        c->ip_data_source = fi->ds_tvb;
     } else if (id == proto_ipv6) {
         memset(&m->src, 0, sizeof m->src);
         memset(&m->dst, 0, sizeof m->dst);
@@ -1178,11 +1175,17 @@ read_outer_header(walk_ctx *c, field_info *fi, int id)
             m->src.family = m->dst.family = 6;
         if (item_bytes(fi, 6, b, 1))
             c->ip_proto = b[0];
+        c->ip_data_source = fi->ds_tvb;
+    } else if (id == proto_ipv6_frag) {
+        /* the fragment header's next header (RFC 8200 4.5) */
+        if (item_bytes(fi, 0, b, 1))
+            c->ip_proto = b[0];
     } else if (id == proto_udp) {
         if (item_bytes(fi, 0, b, 4)) {
             m->sport = (guint16)(b[0] << 8 | b[1]);
             m->dport = (guint16)(b[2] << 8 | b[3]);
         }
+        m->ip_fragmented = c->ip_data_source && fi->ds_tvb != c->ip_data_source;
     } else if (id == proto_icmp || id == proto_icmpv6) {
         c->icmp_item = fi;
         c->outer_done = TRUE;
