@@ -73,7 +73,9 @@ static const struct { field_key key; const char *name; } wanted_fields[] = {
     { F_ICMP_TYPE, "icmp.type" }, { F_ICMP_CODE, "icmp.code" },
     { F_ICMP6_TYPE, "icmpv6.type" }, { F_ICMP6_CODE, "icmpv6.code" },
     { F_ESP_SPI, "esp.spi" }, { F_ESP_SEQ, "esp.sequence" },
-    { F_MALFORMED, "_ws.malformed" },
+    /* a malformed payload, or a frame cut short by the capture's snapshot
+     * length: either way half a message, from which no rule may conclude */
+    { F_MALFORMED, "_ws.malformed" }, { F_MALFORMED, "_ws.short" },
     { F_ISAKMP, "isakmp" },
     { F_ISPI, "isakmp.ispi" }, { F_RSPI, "isakmp.rspi" },
     { F_VERSION, "isakmp.version" }, { F_EXCHTYPE, "isakmp.exchangetype" },
@@ -866,11 +868,14 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
          * byte, retries do not (see tracker.c). */
         if (fi->ds_tvb) {
             gint avail = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+            gint wire = tvb_reported_length_remaining(fi->ds_tvb, fi->start);
             gint len = fi->length > 0 ? MIN(fi->length, avail) : avail;
             if (len > 0) {
                 m->content_hash = ikd_hash_bytes(IKD_HASH_SEED, tvb_get_ptr(fi->ds_tvb, fi->start, len), (gsize)len);
                 m->content_len = (guint32)len;
             }
+            /* what the snapshot length cut off the datagram, if anything */
+            m->wire_len = m->content_len + (guint32)(wire > avail ? wire - avail : 0);
         }
         break;
     }
@@ -1275,6 +1280,11 @@ ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m)
 
     if (m->kind == IKD_MSG_IKE) {
         m->udp_encap = m->sport == 4500 || m->dport == 4500;
+        /* Cut by the capture's snapshot length: the ISAKMP dissector may
+         * stop without an exception (an encrypted payload it cannot
+         * decrypt), so compare what was captured with what was sent. */
+        if (m->content_len < m->wire_len)
+            m->malformed = 1;
         /* IKEv1: Wireshark shows the payloads of an encrypted message only
          * when it could decrypt it. */
         if (m->version == 1 && m->encrypted)

@@ -191,7 +191,8 @@ typedef struct ikd_msg {
     guint32  msgid;
     guint32  length;                /* IKE header length field */
     guint64  content_hash;          /* ikd_hash_bytes() of the IKE message bytes seen */
-    guint32  content_len;
+    guint32  content_len;           /* bytes of the message captured ... */
+    guint32  wire_len;              /* ... and sent (more when the capture cut it) */
 
     /* encryption: IKEv1 E flag or IKEv2 SK/SKF payload present */
     guint8   encrypted;

@@ -32,10 +32,23 @@ ikd_rules_encrypted(ikd_rule_ctx *c)
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_ENCRYPTED_OUTCOME))
         return;
 
-    char *key = ikd_key_hint(c->sa);
     ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_ENCRYPTED_OUTCOME, FALSE);
     if (ex->request.frame)
         ikd_finding_evidence(f, ex->request.frame);
+    if (ikd_sa_has_cause(c->sa, IKD_CAUSE_MALFORMED)) {
+        /* Keys may well be configured: Wireshark decrypts a message only
+         * when it has read the ones before it (IKEv1 takes its IV from the
+         * Main Mode key exchange), and one of them is cut or malformed. */
+        ikd_finding_message(f, "%s answered the %s of frame %u, but Wireshark could not decrypt the answer: "
+                            "an earlier message of this IKE SA is truncated or malformed, and decryption "
+                            "needs it; the outcome is unknown",
+                            ikd_peer_str(&c->m->src, abuf, sizeof abuf), ikd_exchange_name(ex->version, ex->exch_type),
+                            ex->request.frame);
+        ikd_finding_set(&f->hint, "if frames were cut by the capture's snapshot length, capture with "
+                        "tcpdump -s 0 (dumpcap -s 0) so that whole IKE messages are kept");
+        return;
+    }
+    char *key = ikd_key_hint(c->sa);
     if (c->m->version >= 2 && ex->exch_type == IKD_X2_IKE_AUTH && c->m->content_len &&
         c->m->content_len < IKD_SMALL_IKE_AUTH_RESPONSE)
         ikd_finding_message(f, "%s answered the %s of frame %u, but the answer is encrypted and no key is "
