@@ -1160,27 +1160,32 @@ item_bytes(field_info *fi, gint offset, guint8 *out, gint len)
  * from a data source of its own ("Reassembled IPv4"): its UDP item is not
  * in the data source of the IP header that precedes it. */
 static void
+read_ip_header(walk_ctx *c, field_info *fi, guint8 family)
+{
+    ikd_msg *m = c->m;
+    /* source, destination and protocol (next header) offsets */
+    gint alen = family == 6 ? 16 : 4, src = family == 6 ? 8 : 12, proto = family == 6 ? 6 : 9;
+    guint8 b;
+
+    memset(&m->src, 0, sizeof m->src);
+    memset(&m->dst, 0, sizeof m->dst);
+    if (item_bytes(fi, src, m->src.bytes, alen) && item_bytes(fi, src + alen, m->dst.bytes, alen))
+        m->src.family = m->dst.family = family;
+    if (item_bytes(fi, proto, &b, 1))
+        c->ip_proto = b;
+    c->ip_data_source = fi->ds_tvb;
+}
+
+static void
 read_outer_header(walk_ctx *c, field_info *fi, int id)
 {
     ikd_msg *m = c->m;
     guint8 b[4];
 
     if (id == proto_ip) {
-        memset(&m->src, 0, sizeof m->src);
-        memset(&m->dst, 0, sizeof m->dst);
-        if (item_bytes(fi, 12, m->src.bytes, 4) && item_bytes(fi, 16, m->dst.bytes, 4))
-            m->src.family = m->dst.family = 4;
-        if (item_bytes(fi, 9, b, 1))
-            c->ip_proto = b[0];
-        c->ip_data_source = fi->ds_tvb;
+        read_ip_header(c, fi, 4);
     } else if (id == proto_ipv6) {
-        memset(&m->src, 0, sizeof m->src);
-        memset(&m->dst, 0, sizeof m->dst);
-        if (item_bytes(fi, 8, m->src.bytes, 16) && item_bytes(fi, 24, m->dst.bytes, 16))
-            m->src.family = m->dst.family = 6;
-        if (item_bytes(fi, 6, b, 1))
-            c->ip_proto = b[0];
-        c->ip_data_source = fi->ds_tvb;
+        read_ip_header(c, fi, 6);
     } else if (id == proto_ipv6_frag) {
         /* the fragment header's next header (RFC 8200 4.5) */
         if (item_bytes(fi, 0, b, 1))

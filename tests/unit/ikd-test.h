@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "core/model.h"
+#include "core/tracker.h"
 
 static inline void
 ikd_test_addr(ikd_addr *a, guint8 x, guint8 y, guint8 z, guint8 w)
@@ -68,6 +69,48 @@ ikd_test_notify(ikd_msg *m, guint16 type, const guint8 *data, guint16 len)
     n->data_len = len;
     if (data)
         memcpy(n->data, data, MIN(len, IKD_MAX_BLOB));
+    return n;
+}
+
+/* ------------------------------------------------- reading the findings */
+
+static inline ikd_frame_info *
+ikd_test_add(ikd_tracker *t, const ikd_msg *m)
+{
+    ikd_frame_info *fi = ikd_tracker_add(t, m);
+    g_assert_nonnull(fi);
+    return fi;
+}
+
+/* The frame's one and only finding. */
+static inline const ikd_finding *
+ikd_test_only_finding(const ikd_frame_info *fi)
+{
+    g_assert_nonnull(fi);
+    g_assert_nonnull(fi->findings);
+    g_assert_null(fi->findings->next_on_frame);
+    return fi->findings;
+}
+
+static inline gboolean
+ikd_test_has_evidence(const ikd_finding *f, guint32 frame)
+{
+    for (guint i = 0; i < f->n_evidence; i++) {
+        if (f->evidence[i] == frame)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Findings of one cause over every SA of the tracker. */
+static inline guint
+ikd_test_count_cause(ikd_tracker *t, ikd_cause cause)
+{
+    guint n = 0;
+    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+        for (guint32 i = 0; i < sa->n_findings; i++)
+            n += sa->findings[i]->cause == cause;
+    }
     return n;
 }
 

@@ -86,14 +86,6 @@ notify(ikd_msg *m, guint16 type, const guint8 *data, guint16 len)
     ikd_test_notify(m, type, data, len);
 }
 
-static const ikd_finding *
-only_finding(const ikd_frame_info *fi)
-{
-    g_assert_nonnull(fi);
-    g_assert_nonnull(fi->findings);
-    g_assert_null(fi->findings->next_on_frame);
-    return fi->findings;
-}
 
 /* ---------------------------------------------------------------- names */
 
@@ -223,7 +215,7 @@ test_v2_pairing_and_retransmission(void)
     g_assert_cmpstr(fi->state, ==, "IKE_AUTH answered (encrypted)");
     g_assert_cmpuint(fi->sa->number, ==, 1);
     /* no key: a note that says so and names the SPIs for the UAT */
-    g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_ENCRYPTED_OUTCOME);
+    g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_ENCRYPTED_OUTCOME);
     g_assert_false(fi->findings->failure);
     g_assert_nonnull(strstr(fi->findings->hint, "1122334455667788"));
 
@@ -262,7 +254,7 @@ test_v2_invalid_ke_recovered(void)
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 200);
     notify(&m, IKD_N_INVALID_KE_PAYLOAD, group14, 2);
     fi = ikd_tracker_add(t, &m);
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_DH_GROUP_MISMATCH);
     g_assert_false(f->failure);             /* modp2048 was offered: recoverable */
     g_assert_cmpstr(f->offered, ==, "ecp256");
@@ -308,7 +300,7 @@ test_v2_no_proposal_pinpointed(void)
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 4);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
     fi = ikd_tracker_add(t, &m);
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_PROPOSAL_MISMATCH);
     g_assert_true(f->failure);
     g_assert_cmpstr(f->offered, ==, "aes256-sha256-modp2048");
@@ -357,7 +349,7 @@ test_pinpoint_dh_only(void)
     ikd_tracker_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 4);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpstr(f->offered, ==, "aes128-sha256-modp2048, aes256-sha256-modp2048");
     g_assert_cmpstr(f->mismatch, ==, "DH group");
     g_assert_nonnull(strstr(f->message, "ecp256"));
@@ -429,7 +421,7 @@ test_no_response(void)
         if (i < 3)
             g_assert_null(fi->findings);
         if (i == 3) {
-            const ikd_finding *f = only_finding(fi);
+            const ikd_finding *f = ikd_test_only_finding(fi);
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_NO_RESPONSE);
             g_assert_true(f->failure);
             g_assert_nonnull(strstr(f->message, "frame 1"));
@@ -462,7 +454,7 @@ test_icmp_link(void)
     fi = ikd_tracker_add(t, &m);
     g_assert_cmpint(fi->role, ==, IKD_ROLE_ICMP);
     g_assert_cmpuint(fi->icmp_for, ==, 1);
-    g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
+    g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
     g_assert_nonnull(strstr(fi->findings->message, "port unreachable"));
     ikd_tracker_free(t);
 }
@@ -500,7 +492,7 @@ test_pinpoint_v1_vs_v2_aead(void)
     ikd_tracker_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 4);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpstr(f->offered, ==, "aes256gcm16-prfsha256-modp2048");
     g_assert_cmpstr(f->chosen, ==, "aes256-sha256-modp2048");
     g_assert_cmpstr(f->mismatch, ==, "encryption");

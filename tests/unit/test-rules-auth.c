@@ -172,35 +172,8 @@ v2_auth_ok(ikd_msg *m, guint32 f, const guint8 *ispi, const guint8 *rspi, const 
     m->has_sa = 1;
 }
 
-static const ikd_finding *
-only_finding(const ikd_frame_info *fi)
-{
-    g_assert_nonnull(fi);
-    g_assert_nonnull(fi->findings);
-    g_assert_null(fi->findings->next_on_frame);
-    return fi->findings;
-}
 
-static gboolean
-has_evidence(const ikd_finding *f, guint32 frame)
-{
-    for (guint i = 0; i < f->n_evidence; i++) {
-        if (f->evidence[i] == frame)
-            return TRUE;
-    }
-    return FALSE;
-}
 
-static guint
-count_cause(ikd_tracker *t, ikd_cause cause)
-{
-    guint n = 0;
-    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
-        for (guint32 i = 0; i < sa->n_findings; i++)
-            n += sa->findings[i]->cause == cause;
-    }
-    return n;
-}
 
 /* ---------------------------------------------------------------- IKEv2 */
 
@@ -215,11 +188,11 @@ test_v2_psk_mismatch(void)
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", "responder.example", 2);
     g_assert_null(ikd_tracker_add(t, &m)->findings);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_true(f->failure);
     g_assert_cmpuint(f->frame, ==, 4);
-    g_assert_true(has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->message, "Responder 203.0.113.20"));
     g_assert_nonnull(strstr(f->message, "\"initiator.example\""));
     g_assert_nonnull(strstr(f->message, "AUTH in frame 3"));
@@ -258,7 +231,7 @@ test_v2_eap_failed(void)
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 6, SPI_A, SPI_B);
     m.msgid = 2;
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_nonnull(strstr(f->message, "EAP authentication"));
     g_assert_nonnull(strstr(f->hint, "eap_id"));
@@ -298,10 +271,10 @@ test_v2_eap_failure(void)
     m.encrypted = m.decrypted = 1;
     m.has_eap = 1;
     m.eap_code = 4;                 /* Failure */
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 5));
+    g_assert_true(ikd_test_has_evidence(f, 5));
     g_assert_cmpstr(f->mismatch, ==, "EAP credentials");
     g_assert_nonnull(strstr(f->message, "EAP-Failure in frame 6 (EAP method MD5-Challenge, identity "
                                         "\"initiator.example\", the initiator's last EAP response in frame 5)"));
@@ -325,10 +298,10 @@ test_v2_cert_expired(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example", 1577836800, 1609459200, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_EXPIRED);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->message, "expired on 2021-01-01 00:00:00 UTC"));
     g_assert_nonnull(strstr(f->message, "the initiator sent in frame 3"));
     g_assert_nonnull(strstr(f->message, INI_DN));
@@ -349,7 +322,7 @@ test_v2_cert_not_yet_valid(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example", 2051222400, 2082758400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_NOT_YET_VALID);
     g_assert_nonnull(strstr(f->message, "not valid before 2035-01-01 00:00:00 UTC"));
     ikd_tracker_free(t);
@@ -365,7 +338,7 @@ test_v2_cert_not_yet_valid(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example", 2051222400, 2082758400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_nonnull(strstr(f->message, "digital signature"));
     ikd_tracker_free(t);
@@ -384,10 +357,10 @@ test_v2_cert_untrusted_likely(void)
     cert(&m, INI_DN, OTHER_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
-    g_assert_true(has_evidence(f, 2));      /* the CERTREQ */
-    g_assert_true(has_evidence(f, 3));      /* the CERT */
+    g_assert_true(ikd_test_has_evidence(f, 2));      /* the CERTREQ */
+    g_assert_true(ikd_test_has_evidence(f, 3));      /* the CERT */
     g_assert_nonnull(strstr(f->message, OTHER_CA));
     g_assert_nonnull(strstr(f->message, "cacacacaca"));
     g_assert_nonnull(strstr(f->message, "likely reason"));
@@ -412,7 +385,7 @@ test_v2_cert_untrusted_chain(void)
         cert(&m, OTHER_CA, OTHER_CA, NULL, T0 - 86400, T0 + 86400, trusted ? 0xca : 0x77);
         ikd_tracker_add(t, &m);
         v2_auth_failed(&m, 4, SPI_A, SPI_B);
-        f = only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
         if (trusted) {
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
         } else {
@@ -445,7 +418,7 @@ test_v2_cert_same_ca_as_verifier(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     ikd_tracker_free(t);
 }
@@ -471,9 +444,9 @@ test_v2_cert_untrusted_other_ca_accepted(void)
     cert(&m, INI_DN, OTHER_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x05);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
-    g_assert_true(has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->message, "while the verifier accepted a certificate from \"C=ZZ, O=ikediag lab, "
                                         "CN=ikediag lab CA\""));
     ikd_tracker_free(t);
@@ -491,7 +464,7 @@ test_v2_id_not_in_cert(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
     g_assert_nonnull(strstr(f->message, "FQDN \"road.example\""));
     g_assert_nonnull(strstr(f->message, "subjectAltName initiator.example"));
@@ -510,7 +483,7 @@ test_v2_id_not_in_cert(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    g_assert_cmpint(only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
+    g_assert_cmpint(ikd_test_only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
     ikd_tracker_free(t);
 
     /* ... but one that lists other addresses contradicts it. */
@@ -524,7 +497,7 @@ test_v2_id_not_in_cert(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example, 198.51.100.99", T0 - 86400, T0 + 86400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    g_assert_cmpint(only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_ID_MISMATCH);
+    g_assert_cmpint(ikd_test_only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_ID_MISMATCH);
     ikd_tracker_free(t);
 
     /* The CN stands for the FQDN when there is no subjectAltName. */
@@ -534,7 +507,7 @@ test_v2_id_not_in_cert(void)
     cert(&m, INI_DN, LAB_CA, NULL, T0 - 86400, T0 + 86400, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    g_assert_cmpint(only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
+    g_assert_cmpint(ikd_test_only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
     ikd_tracker_free(t);
 }
 
@@ -557,10 +530,10 @@ test_v2_id_elsewhere(void)
     v2_auth_request(&m, 13, SPI_A, SPI_B, "road.example", NULL, 2);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
-    g_assert_true(has_evidence(f, 3));
-    g_assert_true(has_evidence(f, 13));
+    g_assert_true(ikd_test_has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 13));
     g_assert_nonnull(strstr(f->message, "identified as \"road.example\" in frame 13"));
     g_assert_nonnull(strstr(f->message, "authenticated as \"initiator.example\" in frame 3 (IKE SA 1)"));
     ikd_tracker_free(t);
@@ -584,7 +557,7 @@ test_v2_asked_idr(void)
     v2_auth_request(&m, 13, SPI_A, SPI_B, "initiator.example", "gw.example", 2);
     ikd_tracker_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
     g_assert_nonnull(strstr(f->message, "responder identity (IDr) \"gw.example\""));
     g_assert_nonnull(strstr(f->message, "identifies as \"responder.example\" (frame 4"));
@@ -611,7 +584,7 @@ test_v2_initiator_refuses(void)
     /* The responder's certificate is out of date in its own IKE_AUTH
      * response: evident there, before the initiator says anything (a
      * libreswan initiator never does: ikev2-cert-expired-ls-ss6). */
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_EXPIRED);
     g_assert_true(f->failure);
     g_assert_nonnull(strstr(f->message, "The responder's end-entity certificate"));
@@ -620,7 +593,7 @@ test_v2_initiator_refuses(void)
     notify(&m, IKD_N_AUTHENTICATION_FAILED);
     /* the initiator's refusal confirms it: no second finding */
     g_assert_null(ikd_tracker_add(t, &m)->findings);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_CERT_EXPIRED), ==, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_CERT_EXPIRED), ==, 1);
     ikd_tracker_free(t);
 }
 
@@ -643,15 +616,15 @@ test_v2_initiator_refuses_psk_identity(void)
         ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 2, 555);
         m.encrypted = m.decrypted = 1;
         notify(&m, IKD_N_AUTHENTICATION_FAILED);
-        f = only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
         if (asked) {
             /* it got the identity it asked for: then the keys differ */
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
         } else {
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
             g_assert_cmpstr(f->offered, ==, "responder.example");
-            g_assert_true(has_evidence(f, 3));
-            g_assert_true(has_evidence(f, 4));
+            g_assert_true(ikd_test_has_evidence(f, 3));
+            g_assert_true(ikd_test_has_evidence(f, 4));
             g_assert_nonnull(strstr(f->message, "Initiator 198.51.100.10 refused the responder's authentication"));
             g_assert_nonnull(strstr(f->hint, "remote { id = responder.example }"));
         }
@@ -684,7 +657,7 @@ test_v2_healthy_certs(void)
     cert(&m, INI_DN, LAB_CA, "initiator.example", 1577836800, 1609459200, 0x01);
     ikd_tracker_add(t, &m);
     v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 14);
-    const ikd_finding *f = only_finding(ikd_tracker_add(t, &m));
+    const ikd_finding *f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_EXPIRED);
     g_assert_false(f->failure);
     g_assert_nonnull(strstr(f->message, "yet the authentication succeeded"));
@@ -708,14 +681,14 @@ test_v2_no_keys_certreq(void)
         ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 404);
         m.encrypted = 1;
         m.content_len = 80;
-        f = only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
         g_assert_cmpint(f->cause, ==, IKD_CAUSE_ENCRYPTED_OUTCOME);
         g_assert_false(f->failure);
         g_assert_nonnull(strstr(f->message, "inside the encrypted IKE_AUTH (frames 3 and 4)"));
         if (creq) {
             g_assert_nonnull(strstr(f->message, "certificate authentication is expected: the responder asked in "
                                                 "frame 2 for certificates from CA key SHA-1 2e2e2e"));
-            g_assert_true(has_evidence(f, 2));
+            g_assert_true(ikd_test_has_evidence(f, 2));
         } else {
             g_assert_nonnull(strstr(f->message, "neither peer sent a CERTREQ"));
         }
@@ -786,11 +759,11 @@ test_v1_notify_refusals(void)
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     notify(&m, IKD_N_INVALID_HASH_INFORMATION);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_nonnull(strstr(f->message, "INVALID_HASH_INFORMATION"));
     g_assert_nonnull(strstr(f->message, "\"initiator.example\""));
-    g_assert_true(has_evidence(f, 5));
+    g_assert_true(ikd_test_has_evidence(f, 5));
     ikd_tracker_free(t);
 
     /* INVALID_SIGNATURE with RSA signatures: auth-failed */
@@ -799,7 +772,7 @@ test_v1_notify_refusals(void)
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     notify(&m, IKD_N_INVALID_SIGNATURE);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_nonnull(strstr(f->message, "RSA signature"));
     ikd_tracker_free(t);
@@ -810,7 +783,7 @@ test_v1_notify_refusals(void)
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     notify(&m, IKD_N_INVALID_ID_INFORMATION);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
     ikd_tracker_free(t);
 }
@@ -836,7 +809,7 @@ test_v1_cert_untrusted_by_dn(void)
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     certreq_dn(&m, LAB_CA);
     notify(&m, IKD_N_AUTHENTICATION_FAILED);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
     g_assert_nonnull(strstr(f->message, "which is not among the CAs"));
     g_assert_nonnull(strstr(f->message, LAB_CA));
@@ -855,10 +828,10 @@ test_v1_mm5_stall_unreadable_reply(void)
 
     v1_mm_1_to_4(t, 1);
     g_assert_null(v1_mm5(t, 5, TRUE, FALSE)->findings);
-    f = only_finding(v1_unreadable_info(t, 6, TRUE));
+    f = ikd_test_only_finding(v1_unreadable_info(t, 6, TRUE));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 5));
+    g_assert_true(ikd_test_has_evidence(f, 5));
     g_assert_nonnull(strstr(f->message, "very likely"));
     g_assert_nonnull(strstr(f->message, "Main Mode message 5 (frame 5)"));
     for (guint32 fr = 7; fr <= 12; fr += 2) {
@@ -869,16 +842,16 @@ test_v1_mm5_stall_unreadable_reply(void)
         g_assert_null(v1_unreadable_info(t, fr + 1, TRUE)->findings);
     }
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 1);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_MALFORMED), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_MALFORMED), ==, 0);
     ikd_tracker_free(t);
 
     /* Without keys the reply is just encrypted: likely, not very likely. */
     t = ikd_tracker_new(NULL);
     v1_mm_1_to_4(t, 1);
     v1_mm5(t, 5, FALSE, FALSE);
-    f = only_finding(v1_unreadable_info(t, 6, FALSE));
+    f = ikd_test_only_finding(v1_unreadable_info(t, 6, FALSE));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_nonnull(strstr(f->message, "likely differ"));
     g_assert_null(strstr(f->message, "very likely"));
@@ -900,17 +873,17 @@ test_v1_mm5_stall_retransmissions(void)
         v1_mm5(t, 5, FALSE, FALSE);
         for (guint32 fr = 6; fr < last; fr++)
             g_assert_null(v1_mm5(t, fr, FALSE, FALSE)->findings);
-        f = only_finding(v1_mm5(t, last, FALSE, FALSE));
+        f = ikd_test_only_finding(v1_mm5(t, last, FALSE, FALSE));
         if (psk) {
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
             g_assert_nonnull(strstr(f->message, "Likely, inferred from retransmissions only"));
             g_assert_nonnull(strstr(f->message, "MM4 in frame 4"));
-            g_assert_true(has_evidence(f, 4));
+            g_assert_true(ikd_test_has_evidence(f, 4));
         } else {
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_NO_RESPONSE);
         }
         ikd_tracker_finish(t);
-        g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, psk ? 0 : 1);
+        g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, psk ? 0 : 1);
         ikd_tracker_free(t);
     }
 }
@@ -927,15 +900,15 @@ test_v1_mm4_repeated(void)
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_MAIN, FALSE, TRUE, SPI_A, SPI_B, 0, 1004);   /* MM4 again */
     m.has_ke = m.has_nonce = 1;
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
-    g_assert_true(has_evidence(f, 4));
-    g_assert_true(has_evidence(f, 5));
+    g_assert_true(ikd_test_has_evidence(f, 4));
+    g_assert_true(ikd_test_has_evidence(f, 5));
     g_assert_nonnull(strstr(f->message, "repeated Main Mode message 4 (first sent in frame 4) in frame 6"));
     g_assert_nonnull(v1_mm5(t, 7, TRUE, TRUE));
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 1);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
     ikd_tracker_free(t);
 }
 
@@ -959,7 +932,7 @@ test_v1_am_refusal(void)
         m.has_hash = 1;
         /* (AM2 may carry the aggressive-mode-psk warning: rules_hygiene.c) */
         ikd_tracker_add(t, &m);
-        g_assert_cmpuint(count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
+        g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
         if (variant == 0) {
             ike(&m, 3, 1, IKD_X1_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 99, 3);
             m.flags = IKD_FLAG_V1_E;
@@ -972,9 +945,9 @@ test_v1_am_refusal(void)
             ident(&m, TRUE, 2, "responder.example");
             m.has_hash = 1;
         }
-        f = only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
         g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
-        g_assert_true(has_evidence(f, 2));
+        g_assert_true(ikd_test_has_evidence(f, 2));
         g_assert_nonnull(strstr(f->message, variant == 0 ? "unreadable Informational in frame 3"
                                                          : "repeated Aggressive Mode message 2"));
         g_assert_nonnull(strstr(f->message, "likely differ"));
@@ -1024,8 +997,8 @@ test_version_refused_by_v1_only_peer(void)
     g_assert_nonnull(fi->findings);
     g_assert_cmpint(fi->findings->cause, ==, IKD_CAUSE_IKE_VERSION_MISMATCH);
     g_assert_true(fi->findings->failure);
-    g_assert_true(has_evidence(fi->findings, 11));
-    g_assert_true(has_evidence(fi->findings, 2));       /* MM2: it speaks IKEv1 */
+    g_assert_true(ikd_test_has_evidence(fi->findings, 11));
+    g_assert_true(ikd_test_has_evidence(fi->findings, 2));       /* MM2: it speaks IKEv1 */
     g_assert_nonnull(strstr(fi->findings->message, "speaks only IKEv1 elsewhere"));
     g_assert_nonnull(strstr(fi->findings->hint, "version = 1"));
     ikd_tracker_free(t);
@@ -1040,7 +1013,7 @@ test_version_refused_by_v1_only_peer(void)
     ike(&m, 12, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_D, 0, 12);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN);
     ikd_tracker_add(t, &m);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_IKE_VERSION_MISMATCH), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_IKE_VERSION_MISMATCH), ==, 0);
     ikd_tracker_free(t);
 }
 
@@ -1057,9 +1030,9 @@ test_version_invalid_major(void)
     ikd_tracker_add(t, &m);
     ike(&m, 2, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, ZERO, 0, 2);
     notify(&m, IKD_N_INVALID_MAJOR_VERSION);
-    f = only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_VERSION_MISMATCH);
-    g_assert_true(has_evidence(f, 1));
+    g_assert_true(ikd_test_has_evidence(f, 1));
     g_assert_nonnull(strstr(f->message, "answered the IKEv1 request of frame 1 with INVALID_MAJOR_VERSION in frame 2"));
     ikd_tracker_free(t);
 }

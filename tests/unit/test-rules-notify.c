@@ -30,43 +30,9 @@ ike(ikd_msg *m, guint32 frame, guint8 version, guint8 exch, gboolean from_init, 
     ikd_test_ike(m, frame, version, exch, from_init, response, ispi, rspi, msgid, hash, 1700000000, NULL);
 }
 
-static ikd_frame_info *
-add(ikd_tracker *t, const ikd_msg *m)
-{
-    ikd_frame_info *fi = ikd_tracker_add(t, m);
-    g_assert_nonnull(fi);
-    return fi;
-}
 
-static const ikd_finding *
-only_finding(const ikd_frame_info *fi)
-{
-    g_assert_nonnull(fi);
-    g_assert_nonnull(fi->findings);
-    g_assert_null(fi->findings->next_on_frame);
-    return fi->findings;
-}
 
-static guint
-count_cause(ikd_tracker *t, ikd_cause cause)
-{
-    guint n = 0;
-    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
-        for (guint32 i = 0; i < sa->n_findings; i++)
-            n += sa->findings[i]->cause == cause;
-    }
-    return n;
-}
 
-static gboolean
-has_evidence(const ikd_finding *f, guint32 frame)
-{
-    for (guint i = 0; i < f->n_evidence; i++) {
-        if (f->evidence[i] == frame)
-            return TRUE;
-    }
-    return FALSE;
-}
 
 /* IKE_SA_INIT, frames 1 and 2. */
 static void
@@ -75,10 +41,10 @@ v2_init(ikd_tracker *t)
     ikd_msg m;
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPII, ZERO, 0, 101);
     m.has_sa = m.has_ke = 1;
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPII, SPIR, 0, 102);
     m.has_sa = m.has_ke = 1;
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
 }
 
 /* As ikev2-vip-pool-exhausted-ss6-ss6 frames 5-8: the initiator asks for a
@@ -94,12 +60,12 @@ test_internal_address_failure(void)
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPII, SPIR, 1, 103);
     m.has_auth = m.has_sa = m.has_cp = 1;
     m.encrypted = m.decrypted = 1;
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
     m.has_auth = 1;
     m.encrypted = m.decrypted = 1;
     ikd_test_notify(&m, IKD_N_INTERNAL_ADDRESS_FAILURE, NULL, 0);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NOTIFY_ERROR);
     g_assert_true(f->failure);
     g_assert_nonnull(strstr(f->message, "The responder 203.0.113.20 sent INTERNAL_ADDRESS_FAILURE in frame 4 "
@@ -108,9 +74,9 @@ test_internal_address_failure(void)
     g_assert_nonnull(strstr(f->message, "no CHILD SA was set up"));
     g_assert_nonnull(strstr(f->hint, "pools"));
     g_assert_nonnull(strstr(f->hint, "rightaddresspool"));
-    g_assert_true(has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 3));
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 1);
     ikd_tracker_free(t);
 }
 
@@ -126,17 +92,17 @@ test_temporary_failure_is_a_note(void)
     v2_init(t);
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPII, SPIR, 1, 103);
     m.has_auth = m.has_sa = 1;
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
     m.has_auth = m.has_sa = 1;
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 5, 2, IKD_X2_CREATE_CHILD_SA, FALSE, FALSE, SPII, SPIR, 0, 105);   /* responder rekeys */
     m.has_sa = m.has_nonce = 1;
     ikd_test_notify(&m, IKD_N_REKEY_SA, NULL, 0);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 6, 2, IKD_X2_CREATE_CHILD_SA, TRUE, TRUE, SPII, SPIR, 0, 106);
     ikd_test_notify(&m, IKD_N_TEMPORARY_FAILURE, NULL, 0);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NOTIFY_ERROR);
     g_assert_false(f->failure);
     g_assert_nonnull(strstr(f->message, "The initiator 198.51.100.10 sent TEMPORARY_FAILURE in frame 6 in "
@@ -157,18 +123,18 @@ test_informational_request(void)
     v2_init(t);
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPII, SPIR, 1, 103);
     m.has_auth = m.has_sa = 1;
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
     m.has_auth = m.has_sa = 1;
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 5, 2, IKD_X2_INFORMATIONAL, FALSE, FALSE, SPII, SPIR, 0, 105);
     ikd_test_notify(&m, 7, NULL, 0);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NOTIFY_ERROR);
     g_assert_false(f->failure);
     g_assert_nonnull(strstr(f->message, "The responder 203.0.113.20 sent INVALID_SYNTAX in frame 5 (in an "
                                         "INFORMATIONAL), after the IKE_AUTH request of frame 3"));
-    g_assert_true(has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->hint, "RFC 7296 3.10.1"));
     ikd_tracker_free(t);
 }
@@ -183,13 +149,13 @@ test_specific_rule_wins(void)
 
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPII, ZERO, 0, 101);
     m.has_sa = m.has_ke = 1;
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPII, ZERO, 0, 102);
     ikd_test_notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_PROPOSAL_MISMATCH);
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
     ikd_tracker_free(t);
 }
 
@@ -206,15 +172,15 @@ test_repeated_refusal_v1(void)
     for (guint32 frame = 1; frame <= 6; frame += 2) {
         ike(&m, frame, 1, IKD_X1_MAIN, TRUE, FALSE, SPII, ZERO, 0, 101);
         m.has_sa = 1;
-        add(t, &m);
+        ikd_test_add(t, &m);
         ike(&m, frame + 1, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPII, frame == 1 ? SPIR : SPIR2,
             0x1000 + frame, 200 + frame);
         ikd_test_notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-        add(t, &m);
+        ikd_test_add(t, &m);
     }
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_IKE_PROPOSAL_MISMATCH), >=, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_IKE_PROPOSAL_MISMATCH), >=, 1);
     ikd_tracker_free(t);
 }
 
@@ -230,17 +196,17 @@ test_echo_of_explained_failure(void)
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPII, SPIR, 1, 103);
     m.has_auth = m.has_sa = 1;
     m.encrypted = m.decrypted = 1;
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
     m.encrypted = m.decrypted = 1;
     ikd_test_notify(&m, IKD_N_AUTHENTICATION_FAILED, NULL, 0);
-    g_assert_nonnull(add(t, &m)->findings);
+    g_assert_nonnull(ikd_test_add(t, &m)->findings);
     ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, SPII, SPIR, 2, 105);
     m.encrypted = m.decrypted = 1;
     ikd_test_notify(&m, IKD_N_AUTHENTICATION_FAILED, NULL, 0);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
     ikd_tracker_free(t);
 }
 
@@ -274,17 +240,17 @@ test_vip_is_not_narrowing(void)
         m.has_cp = cp;
         ts_set(&m, TRUE, 0, 0, 0, 0, 255, 255, 255, 255);
         ts_set(&m, FALSE, 192, 0, 2, 128, 192, 0, 2, 143);
-        add(t, &m);
+        ikd_test_add(t, &m);
         ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
         m.has_auth = m.has_sa = 1;
         m.has_cp = cp;
         ts_set(&m, TRUE, 192, 0, 2, 66, 192, 0, 2, 66);
         ts_set(&m, FALSE, 192, 0, 2, 128, 192, 0, 2, 143);
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (cp)
             g_assert_null(fi->findings);
         else
-            g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_TS_NARROWED);
+            g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_TS_NARROWED);
         ikd_tracker_free(t);
     }
 }

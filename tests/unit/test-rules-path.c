@@ -90,33 +90,8 @@ natd_v2(ikd_msg *m, const ikd_addr *src, guint16 sport, const ikd_addr *dst, gui
     notify(m, IKD_N_NAT_DETECTION_DESTINATION_IP, h, 20);
 }
 
-static ikd_frame_info *
-add(ikd_tracker *t, const ikd_msg *m)
-{
-    ikd_frame_info *fi = ikd_tracker_add(t, m);
-    g_assert_nonnull(fi);
-    return fi;
-}
 
-static const ikd_finding *
-only_finding(const ikd_frame_info *fi)
-{
-    g_assert_nonnull(fi);
-    g_assert_nonnull(fi->findings);
-    g_assert_null(fi->findings->next_on_frame);
-    return fi->findings;
-}
 
-static guint
-count_cause(ikd_tracker *t, ikd_cause cause)
-{
-    guint n = 0;
-    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
-        for (guint32 i = 0; i < sa->n_findings; i++)
-            n += sa->findings[i]->cause == cause;
-    }
-    return n;
-}
 
 static guint
 count_all(ikd_tracker *t)
@@ -127,15 +102,6 @@ count_all(ikd_tracker *t)
     return n;
 }
 
-static gboolean
-has_evidence(const ikd_finding *f, guint32 frame)
-{
-    for (guint i = 0; i < f->n_evidence; i++) {
-        if (f->evidence[i] == frame)
-            return TRUE;
-    }
-    return FALSE;
-}
 
 /* IKE_SA_INIT (frames 1, 2) and IKE_AUTH (3, 4) of a healthy IKEv2 SA on
  * 'port' for IKE_AUTH; the IKE_AUTH response sets up a CHILD SA. */
@@ -145,18 +111,18 @@ v2_up(ikd_tracker *t, guint16 auth_port)
     ikd_msg m;
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     natd_v2(&m, &m.src, 500, &m.dst, 500);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
     natd_v2(&m, &m.src, 500, &m.dst, 500);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
     m.sport = m.dport = auth_port;
     m.has_auth = 1;
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, NAT_SPII, NAT_SPIR, 1, 104);
     m.sport = m.dport = auth_port;
     m.has_auth = m.has_sa = 1;
-    add(t, &m);
+    ikd_test_add(t, &m);
 }
 
 static void
@@ -219,8 +185,8 @@ test_nat_detected_v2(void)
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
     notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
-    fi = add(t, &m);
-    f = only_finding(fi);
+    fi = ikd_test_add(t, &m);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
     g_assert_false(f->failure);
     g_assert_nonnull(strstr(f->message, "NAT detected in frame 1"));
@@ -233,9 +199,9 @@ test_nat_detected_v2(void)
     /* the response's own hashes match what the capture shows: no repeat */
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
     natd_v2(&m, &m.src, 500, &m.dst, 500);
-    fi = add(t, &m);
+    fi = ikd_test_add(t, &m);
     g_assert_null(fi->findings);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NAT_DETECTED), ==, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NAT_DETECTED), ==, 1);
     natted = FALSE;
     ikd_tracker_free(t);
 
@@ -244,15 +210,15 @@ test_nat_detected_v2(void)
     t = ikd_tracker_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     natd_v2(&m, &m.src, 500, &m.dst, 500);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
     {
         ikd_addr seen;
         set_addr(&seen, 203, 0, 113, 1);
         natd_v2(&m, &m.src, 500, &seen, 500);
     }
-    fi = add(t, &m);
-    f = only_finding(fi);
+    fi = ikd_test_add(t, &m);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
     g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT and the capture was taken on its side"));
     g_assert_cmpuint(fi->sa->nat_behind, ==, IKD_NAT_BEHIND_INITIATOR);
@@ -276,7 +242,7 @@ v1_mm3_natd(guint16 prf)
 
     natted = TRUE;
     ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, ZERO, 0, 201);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 2, 1, IKD_X1_MAIN, FALSE, FALSE, V1_CKYI, V1_CKYR, 0, 202);
     if (prf) {
         ikd_proposal *p = &m.prop[m.n_prop++];
@@ -289,7 +255,7 @@ v1_mm3_natd(guint16 prf)
         m.n_tf = p->n_tf = 2;
         m.has_sa = 1;
     }
-    add(t, &m);             /* (MD5 is weak-crypto: a finding of its own) */
+    ikd_test_add(t, &m);             /* (MD5 is weak-crypto: a finding of its own) */
     /* MM3: NAT-D of the receiver first, then the sender's own */
     ike(&m, 3, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, V1_CKYR, 0, 203);
     m.has_ke = m.has_nonce = 1;
@@ -297,7 +263,7 @@ v1_mm3_natd(guint16 prf)
     m.natd[0].len = m.natd[1].len = 32;
     memcpy(m.natd[0].data, V1_NATD_203_0_113_20, 32);
     memcpy(m.natd[1].data, V1_NATD_198_51_100_10, 32);
-    add(t, &m);
+    ikd_test_add(t, &m);
     natted = FALSE;
     return t;
 }
@@ -311,7 +277,7 @@ test_nat_detected_v1(void)
     /* SHA2-256 negotiated (as in the capture), or not seen: recomputed */
     for (guint16 prf = 0; prf <= 5; prf += 5) {
         t = v1_mm3_natd(prf);
-        f = only_finding(ikd_tracker_lookup(t, 3));
+        f = ikd_test_only_finding(ikd_tracker_lookup(t, 3));
         g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
         g_assert_false(f->failure);
         g_assert_nonnull(strstr(f->message, "SHA2-256"));
@@ -338,45 +304,45 @@ test_udp_4500_blocked(void)
     /* As ikev2-nat-udp4500-blocked-ss6-ss6: captured inside the NAT. */
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     natd_v2(&m, &m.src, 500, &m.dst, 500);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
     set_addr(&seen, 203, 0, 113, 1);
     natd_v2(&m, &m.src, 500, &seen, 500);
-    g_assert_cmpint(only_finding(add(t, &m))->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    g_assert_cmpint(ikd_test_only_finding(ikd_test_add(t, &m))->cause, ==, IKD_CAUSE_NAT_DETECTED);
     for (guint32 frame = 3; frame <= 6; frame++) {
         ike(&m, frame, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
         m.sport = m.dport = 4500;
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (frame < 6)
             g_assert_null(fi->findings);
     }
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 3));
-    g_assert_true(has_evidence(f, 2));
+    g_assert_true(ikd_test_has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 2));
     g_assert_nonnull(strstr(f->message, "frame 3"));
     g_assert_nonnull(strstr(f->message, "4 times"));
     g_assert_nonnull(strstr(f->hint, "allow UDP 4500"));
     ikd_tracker_finish(t);
     /* the better diagnosis keeps no-response away */
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 1);
     ikd_tracker_free(t);
 
     /* Retransmitted twice, then the capture ends: said at the end. */
     t = ikd_tracker_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
-    add(t, &m);
+    ikd_test_add(t, &m);
     for (guint32 frame = 3; frame <= 4; frame++) {
         ike(&m, frame, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
         m.sport = m.dport = 4500;
-        add(t, &m);
+        ikd_test_add(t, &m);
     }
     ikd_tracker_finish(t);
-    f = only_finding(ikd_tracker_lookup(t, 4));
+    f = ikd_test_only_finding(ikd_tracker_lookup(t, 4));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
     g_assert_nonnull(strstr(f->message, "before the capture ended"));
     ikd_tracker_free(t);
@@ -424,9 +390,9 @@ test_udp_4500_blocked_v1(void)
             memcpy(m.natd[0].data, V1_NATD_203_0_113_20, 32);
             memcpy(m.natd[1].data, V1_NATD_198_51_100_10, 32);
         }
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (frame == 3)
-            g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_NAT_DETECTED);
+            g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_NAT_DETECTED);
         else
             g_assert_null(fi->findings);
     }
@@ -436,19 +402,19 @@ test_udp_4500_blocked_v1(void)
         m.flags |= IKD_FLAG_V1_E;
         m.encrypted = 1;
         m.malformed = frame > 5;
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (frame < 8)
             g_assert_null(fi->findings);
     }
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
     g_assert_true(f->failure);
     g_assert_nonnull(strstr(f->message, "Main Mode request of frame 5"));
     g_assert_nonnull(strstr(f->message, "answered on UDP 500 (frame 4)"));
     g_assert_nonnull(strstr(f->message, "NAT detected in frame 3"));
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
     natted = FALSE;
     ikd_tracker_free(t);
 }
@@ -466,22 +432,22 @@ test_esp_one_way(void)
     v2_up(t, 4500);
     for (guint32 frame = 5; frame <= 8; frame++) {
         esp(&m, frame, TRUE, FALSE);
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (frame < 8)
             g_assert_null(fi->findings);
     }
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 5));
+    g_assert_true(ikd_test_has_evidence(f, 5));
     g_assert_nonnull(strstr(f->message, "4 packets from the initiator 198.51.100.10"));
     g_assert_nonnull(strstr(f->message, "raw ESP"));
     g_assert_nonnull(strstr(f->message, "0xb6fad296"));
     g_assert_nonnull(strstr(f->hint, "203.0.113.20"));
     esp(&m, 9, TRUE, FALSE);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 1);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 1);
     ikd_tracker_free(t);
 
     /* Healthy: ESP both ways, in UDP; nothing, not even at the end. */
@@ -489,7 +455,7 @@ test_esp_one_way(void)
     v2_up(t, 4500);
     for (guint32 frame = 5; frame <= 14; frame++) {
         esp(&m, frame, frame % 2, TRUE);
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
     }
     ikd_tracker_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
@@ -503,10 +469,10 @@ test_esp_one_way(void)
         esp(&m, frame, TRUE, TRUE);
         m.ts_sec = 1700000010;
         m.ts_nsec = (gint32)frame * 100000;
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
     }
     esp(&m, 11, FALSE, TRUE);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ikd_tracker_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
     ikd_tracker_free(t);
@@ -516,21 +482,21 @@ test_esp_one_way(void)
     t = ikd_tracker_new(NULL);
     for (guint32 frame = 1; frame <= 3; frame++) {
         esp(&m, frame, FALSE, FALSE);
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
     }
     esp(&m, 4, FALSE, FALSE);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
     g_assert_null(f->sa);
     g_assert_nonnull(strstr(f->message, "4 packets from 203.0.113.20 to 198.51.100.10 (frames 1 to 4"));
     g_assert_nonnull(strstr(f->message, "not in the capture"));
     esp(&m, 5, FALSE, FALSE);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ikd_tracker_free(t);
     t = ikd_tracker_new(NULL);
     for (guint32 frame = 1; frame <= 10; frame++) {
         esp(&m, frame, frame % 3 == 0, TRUE);
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
     }
     ikd_tracker_free(t);
 
@@ -539,11 +505,11 @@ test_esp_one_way(void)
     t = ikd_tracker_new(NULL);
     v2_up(t, 4500);
     esp(&m, 5, FALSE, TRUE);
-    add(t, &m);
+    ikd_test_add(t, &m);
     esp(&m, 6, FALSE, TRUE);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ikd_tracker_finish(t);
-    f = only_finding(ikd_tracker_lookup(t, 6));
+    f = ikd_test_only_finding(ikd_tracker_lookup(t, 6));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
     g_assert_nonnull(strstr(f->message, "from the responder 203.0.113.20"));
     g_assert_nonnull(strstr(f->message, "ESP in UDP 4500"));
@@ -561,23 +527,23 @@ test_esp_not_encapsulated(void)
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
     notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
-    add(t, &m);
+    ikd_test_add(t, &m);
     esp(&m, 3, TRUE, FALSE);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_NOT_ENCAPSULATED);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 1));
+    g_assert_true(ikd_test_has_evidence(f, 1));
     g_assert_nonnull(strstr(f->message, "NAT was detected in frame 1"));
     g_assert_nonnull(strstr(f->hint, "encapsulation"));
     /* ... and no esp-one-way on top of it */
     for (guint32 frame = 4; frame <= 8; frame++) {
         esp(&m, frame, TRUE, FALSE);
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
     }
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 0);
     natted = FALSE;
     ikd_tracker_free(t);
 
@@ -586,9 +552,9 @@ test_esp_not_encapsulated(void)
     natted = TRUE;
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
-    add(t, &m);
+    ikd_test_add(t, &m);
     esp(&m, 2, TRUE, TRUE);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     natted = FALSE;
     ikd_tracker_free(t);
 }
@@ -617,33 +583,33 @@ test_ip_fragmentation(void)
     /* As ikev2-ip-fragments-dropped-ss6-ss6: IKE_AUTH in two IP fragments
      * (first fragment alone, then the reassembled message), 4 times. */
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
-    add(t, &m);
+    ikd_test_add(t, &m);
     for (guint32 frame = 3; frame <= 10; frame += 2) {
         ip_fragment(&m, frame);
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         g_assert_cmpint(fi->role, ==, IKD_ROLE_IP_FRAGMENT);
         g_assert_null(fi->findings);
         ike(&m, frame + 1, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
         m.sport = m.dport = 4500;
         m.content_len = 1776;
         m.ip_fragmented = 1;
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (frame + 1 < 10)
             g_assert_null(fi->findings);
     }
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IP_FRAGMENTATION);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 4));
-    g_assert_true(has_evidence(f, 9));
+    g_assert_true(ikd_test_has_evidence(f, 4));
+    g_assert_true(ikd_test_has_evidence(f, 9));
     g_assert_nonnull(strstr(f->message, "1776 bytes"));
     g_assert_nonnull(strstr(f->message, "neither peer announced IKEv2 fragmentation"));
     g_assert_nonnull(strstr(f->hint, "fragmentation = yes"));
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 0);
     ikd_tracker_free(t);
 
     /* Captured behind the device that drops the other fragments: only
@@ -651,18 +617,18 @@ test_ip_fragmentation(void)
     t = ikd_tracker_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     notify(&m, IKD_N_FRAGMENTATION_SUPPORTED, NULL, 0);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
-    add(t, &m);
+    ikd_test_add(t, &m);
     for (guint32 frame = 3; frame <= 6; frame++) {
         ip_fragment(&m, frame);
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (frame < 6)
             g_assert_null(fi->findings);
     }
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IP_FRAGMENTATION);
-    g_assert_true(has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->message, "4 IP fragments"));
     g_assert_nonnull(strstr(f->message, "only the initiator announced"));
     ikd_tracker_free(t);
@@ -672,10 +638,10 @@ test_ip_fragmentation(void)
     v2_up(t, 4500);
     for (guint32 frame = 5; frame <= 20; frame += 2) {
         ip_fragment(&m, frame);
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
         esp(&m, frame + 1, frame % 4 == 1, TRUE);
         m.ip_fragmented = 1;
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
     }
     ikd_tracker_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
@@ -685,14 +651,14 @@ test_ip_fragmentation(void)
      * capture ends: nothing shows a retransmission, nothing is said. */
     t = ikd_tracker_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
-    add(t, &m);
+    ikd_test_add(t, &m);
     for (guint32 frame = 3; frame <= 7; frame++) {
         ip_fragment(&m, frame);
         m.ts_sec = 1700000010;
         m.ts_nsec = (gint32)frame * 1000;
-        g_assert_null(add(t, &m)->findings);
+        g_assert_null(ikd_test_add(t, &m)->findings);
     }
     ikd_tracker_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
@@ -719,26 +685,26 @@ test_dpd_v2(void)
      * INFORMATIONAL sent 4 times. */
     v2_up(t, 500);
     esp(&m, 5, TRUE, FALSE);
-    add(t, &m);
+    ikd_test_add(t, &m);
     esp(&m, 6, FALSE, FALSE);
-    add(t, &m);
+    ikd_test_add(t, &m);
     for (guint32 frame = 7; frame <= 10; frame++) {
         ike(&m, frame, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 107);
         m.encrypted = m.decrypted = 1;
         m.content_len = 80;
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
         if (frame < 10)
             g_assert_null(fi->findings);
     }
-    f = only_finding(fi);
+    f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_DPD_UNANSWERED);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 7));
-    g_assert_true(has_evidence(f, 6));      /* last heard */
+    g_assert_true(ikd_test_has_evidence(f, 7));
+    g_assert_true(ikd_test_has_evidence(f, 6));      /* last heard */
     g_assert_nonnull(strstr(f->message, "last heard in frame 6"));
     g_assert_nonnull(strstr(f->hint, "dpd_action"));
     ikd_tracker_finish(t);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
     ikd_tracker_free(t);
 
     /* An answered liveness check is silent; an INFORMATIONAL that carries
@@ -746,18 +712,18 @@ test_dpd_v2(void)
     t = ikd_tracker_new(NULL);
     v2_up(t, 500);
     ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 105);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 6, 2, IKD_X2_INFORMATIONAL, FALSE, TRUE, NAT_SPII, NAT_SPIR, 2, 106);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     for (guint32 frame = 7; frame <= 10; frame++) {
         ike(&m, frame, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 3, 107);
         m.n_delete = 1;
         m.has_delete = 1;
         m.del[0].protocol = IKD_PROTO_IKE;
-        fi = add(t, &m);
+        fi = ikd_test_add(t, &m);
     }
-    g_assert_cmpint(only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
-    g_assert_cmpuint(count_cause(t, IKD_CAUSE_DPD_UNANSWERED), ==, 0);
+    g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_DPD_UNANSWERED), ==, 0);
     ikd_tracker_free(t);
 }
 
@@ -767,7 +733,7 @@ v1_up(ikd_tracker *t)
     ikd_msg m;
     for (guint32 frame = 1; frame <= 6; frame++) {
         ike(&m, frame, 1, IKD_X1_MAIN, frame % 2, FALSE, V1_CKYI, frame == 1 ? ZERO : V1_CKYR, 0, 300 + frame);
-        add(t, &m);
+        ikd_test_add(t, &m);
     }
 }
 
@@ -791,22 +757,22 @@ test_dpd_v1(void)
     /* answered: nothing */
     v1_up(t);
     r_u_there(&m, 7, TRUE, IKD_N_V1_R_U_THERE, 1);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     r_u_there(&m, 8, FALSE, IKD_N_V1_R_U_THERE_ACK, 1);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     r_u_there(&m, 9, TRUE, IKD_N_V1_R_U_THERE, 2);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     r_u_there(&m, 10, FALSE, IKD_N_V1_R_U_THERE_ACK, 2);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     /* then twice without an ACK */
     r_u_there(&m, 11, TRUE, IKD_N_V1_R_U_THERE, 3);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     r_u_there(&m, 12, TRUE, IKD_N_V1_R_U_THERE, 4);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_DPD_UNANSWERED);
     g_assert_true(f->failure);
-    g_assert_true(has_evidence(f, 11));
-    g_assert_true(has_evidence(f, 10));
+    g_assert_true(ikd_test_has_evidence(f, 11));
+    g_assert_true(ikd_test_has_evidence(f, 10));
     g_assert_nonnull(strstr(f->message, "frames 11 to 12"));
     g_assert_nonnull(strstr(f->message, "R-U-THERE-ACK"));
     ikd_tracker_finish(t);
@@ -829,7 +795,7 @@ test_sa_deleted(void)
     m.n_delete = 1;
     m.has_delete = 1;
     m.del[0].protocol = IKD_PROTO_IKE;
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ikd_tracker_free(t);
 
     ikd_config_defaults(&cfg);
@@ -844,7 +810,7 @@ test_sa_deleted(void)
     m.del[0].n_spi = 1;
     memcpy(m.del[0].first_spi, "\xc0\xff\xee\x01", 4);
     m.del[1].protocol = IKD_PROTO_IKE;
-    f = only_finding(add(t, &m));           /* one finding for the message */
+    f = ikd_test_only_finding(ikd_test_add(t, &m));           /* one finding for the message */
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_SA_DELETED);
     g_assert_false(f->failure);
     g_assert_cmpstr(f->message, ==, "The responder 203.0.113.20 deletes ESP SA with SPI 0xc0ffee01 and "
@@ -863,21 +829,21 @@ test_cookie(void)
     static const guint8 cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    add(t, &m);
+    ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, ZERO, 0, 102);
     notify(&m, IKD_N_COOKIE, cookie, 8);
-    f = only_finding(add(t, &m));
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_COOKIE_CHALLENGE);
     g_assert_false(f->failure);
-    g_assert_true(has_evidence(f, 1));
+    g_assert_true(ikd_test_has_evidence(f, 1));
     g_assert_nonnull(strstr(f->message, "frame 1 with a COOKIE"));
     g_assert_nonnull(strstr(f->hint, "cookie_threshold"));
     /* the retry with the cookie, answered: nothing more */
     ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 103);
     notify(&m, IKD_N_COOKIE, cookie, 8);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 104);
-    g_assert_null(add(t, &m)->findings);
+    g_assert_null(ikd_test_add(t, &m)->findings);
     ikd_tracker_free(t);
 }
 
