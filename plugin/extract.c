@@ -21,6 +21,7 @@
 #include <epan/packet.h>
 #include <epan/proto.h>
 #include <epan/oids.h>
+#include <epan/proto_data.h>
 #include <wsutil/wslog.h>
 
 #include "ws-compat.h"
@@ -248,8 +249,8 @@ typedef struct {
     gboolean     icmp;
     int          depth;             /* 0: the protocol items at the top of the tree */
     gboolean     outer_done;        /* past the IP/UDP headers that carry IKE or ESP */
-    field_info  *icmp_item;         /* the ICMP protocol item, if any */
-    tvbuff_t    *ip_data_source;    /* where that IP header is (the frame) */
+    field_info  *icmp_item;         /* icmp.type / icmpv6.type: where the ICMP header starts */
+    tvbuff_t    *frame_tvb;         /* the frame's own data source */
     guint8       ip_proto;          /* that IP header's protocol (IP fragments) */
     guint8       payload;           /* current payload type */
     /* IKEv1 proposal header, copied into each transform's ikd_proposal */
@@ -840,6 +841,8 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         v = ikd_fi_uint(fi);
         m->icmp_v6 = key == F_ICMP6_TYPE;
         m->icmp_type = (guint8)v;
+        if (!c->icmp_item)
+            c->icmp_item = fi;
         /* Errors that quote the offending packet (RFC 792, RFC 4443). */
         c->icmp = m->icmp_v6 ? (v >= 1 && v <= 4) : (v == 3 || v == 11 || v == 12);
         break;
@@ -864,6 +867,9 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
             break;
         c->in_ike = TRUE;
         m->kind = c->icmp ? IKD_MSG_ICMP_ERROR : IKD_MSG_IKE;
+        /* A datagram that Wireshark reassembled from IP fragments is
+         * dissected from a data source of its own ("Reassembled IPv4"). */
+        m->ip_fragmented = !c->icmp && fi->ds_tvb && fi->ds_tvb != c->frame_tvb;
         /* The content hash: retransmissions repeat the message byte for
          * byte, retries do not (see tracker.c). */
         if (fi->ds_tvb) {
@@ -1148,17 +1154,15 @@ item_bytes(field_info *fi, gint offset, guint8 *out, gint len)
 /* The addresses and ports of the packet that carries the IKE message, the
  * ESP packet, the ICMP error or the IP fragment.
  *
- * Why not the ip.src / udp.srcport fields: see wanted_fields above.  The
- * IP and UDP protocol items at the top of the tree are real in any case
- * (Wireshark never fakes top-level items), so the fixed fields of their
- * fixed headers are read from their bytes instead (RFC 791, RFC 8200,
+ * Why not the ip.src / udp.srcport fields: see wanted_fields above.  Up to
+ * Wireshark 4.4, the IP and UDP protocol items at the top of the tree are
+ * real in any case (only items below them are faked), so the fixed fields
+ * of their fixed headers are read from their bytes (RFC 791, RFC 8200,
  * RFC 768).  The last header before the ISAKMP, ESP or ICMP item counts:
  * in a tunnel that is the innermost one carrying IKE, and the IP packet
- * that a decrypted ESP payload holds comes after the ESP item.
- *
- * A datagram that Wireshark reassembled from IP fragments is dissected
- * from a data source of its own ("Reassembled IPv4"): its UDP item is not
- * in the data source of the IP header that precedes it. */
+ * that a decrypted ESP payload holds comes after the ESP item.  Wireshark
+ * 4.6 fakes top-level items too: there, pinfo's addresses and ports stand
+ * in (outer_from_pinfo()). */
 static void
 read_ip_header(walk_ctx *c, field_info *fi, guint8 family)
 {
@@ -1173,7 +1177,6 @@ read_ip_header(walk_ctx *c, field_info *fi, guint8 family)
         m->src.family = m->dst.family = family;
     if (item_bytes(fi, proto, &b, 1))
         c->ip_proto = b;
-    c->ip_data_source = fi->ds_tvb;
 }
 
 static void
@@ -1195,11 +1198,7 @@ read_outer_header(walk_ctx *c, field_info *fi, int id)
             m->sport = (guint16)(b[0] << 8 | b[1]);
             m->dport = (guint16)(b[2] << 8 | b[3]);
         }
-        m->ip_fragmented = c->ip_data_source && fi->ds_tvb != c->ip_data_source;
-    } else if (id == proto_icmp || id == proto_icmpv6) {
-        c->icmp_item = fi;
-        c->outer_done = TRUE;
-    } else if (id == proto_isakmp || id == proto_esp) {
+    } else if (id == proto_isakmp || id == proto_esp || id == proto_icmp || id == proto_icmpv6) {
         c->outer_done = TRUE;
     }
 }
@@ -1231,14 +1230,27 @@ visit(proto_node *node, gpointer data)
     }
 }
 
+/* Copies 'len' bytes at 'offset' past the start of an item, within what
+ * was captured of its data source (an item's own length may be shorter:
+ * icmp.type is one byte, and the ICMP message starts there). */
+static gboolean
+bytes_after(field_info *fi, gint offset, guint8 *out, gint len)
+{
+    if (!fi || !fi->ds_tvb || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < offset + len)
+        return FALSE;
+    tvb_memcpy(fi->ds_tvb, out, fi->start + offset, len);
+    return TRUE;
+}
+
 /* An ICMP error quotes the IP header and the first bytes of the packet it
  * refuses (RFC 792, RFC 4443), from offset 8 of the ICMP message on.  The
  * quoted IP and UDP items sit below the ICMP item, where tshark fakes them
  * unless they are wanted, and Wireshark restores pinfo's addresses after
  * dissecting the quote (call_dissector_work_error()); so, as for the outer
- * header, the fixed header fields are read from the ICMP item's bytes. */
+ * header, the fixed header fields are read from the ICMP message's bytes,
+ * which start at the icmp.type item. */
 static void
-read_quoted_header(field_info *icmp, ikd_msg *m)
+read_quoted_header(field_info *icmp_type, ikd_msg *m)
 {
     guint8 b[48];
     gint ip_len = 0;
@@ -1246,29 +1258,83 @@ read_quoted_header(field_info *icmp, ikd_msg *m)
 
     memset(&m->quoted_src, 0, sizeof m->quoted_src);
     memset(&m->quoted_dst, 0, sizeof m->quoted_dst);
-    if (!icmp || !item_bytes(icmp, 8, b, 1))
+    if (!bytes_after(icmp_type, 8, b, 1))
         return;
-    if (b[0] >> 4 == 4 && item_bytes(icmp, 8, b, 20)) {
+    if (b[0] >> 4 == 4 && bytes_after(icmp_type, 8, b, 20)) {
         m->quoted_src.family = m->quoted_dst.family = 4;
         memcpy(m->quoted_src.bytes, b + 12, 4);
         memcpy(m->quoted_dst.bytes, b + 16, 4);
         ip_len = (b[0] & 0x0f) * 4;
         proto = b[9];
-    } else if (b[0] >> 4 == 6 && item_bytes(icmp, 8, b, 40)) {
+    } else if (b[0] >> 4 == 6 && bytes_after(icmp_type, 8, b, 40)) {
         m->quoted_src.family = m->quoted_dst.family = 6;
         memcpy(m->quoted_src.bytes, b + 8, 16);
         memcpy(m->quoted_dst.bytes, b + 24, 16);
         ip_len = 40;
         proto = b[6];
     }
-    if (proto == 17 && ip_len >= 20 && item_bytes(icmp, 8 + ip_len, b, 4)) {
+    if (proto == 17 && ip_len >= 20 && bytes_after(icmp_type, 8 + ip_len, b, 4)) {
         m->quoted_sport = (guint16)(b[0] << 8 | b[1]);
         m->quoted_dport = (guint16)(b[2] << 8 | b[3]);
     }
 }
 
+static void
+addr_from_pinfo(ikd_addr *a, const address *w)
+{
+    memset(a, 0, sizeof *a);
+    if (w->type == AT_IPv4 && w->len == 4) {
+        a->family = 4;
+        memcpy(a->bytes, w->data, 4);
+    } else if (w->type == AT_IPv6 && w->len == 16) {
+        a->family = 6;
+        memcpy(a->bytes, w->data, 16);
+    }
+}
+
+/* Wireshark 4.6: no IP item at the top of the tree (read_outer_header()).
+ * pinfo holds the addresses of the last IP header dissected (for an ICMP
+ * error, the outer one again: Wireshark restores them after the quote) and
+ * the ports of the last UDP header (for an ICMP error, the quoted one). */
+static void
+outer_from_pinfo(packet_info *pinfo, ikd_msg *m)
+{
+    addr_from_pinfo(&m->src, &pinfo->src);
+    addr_from_pinfo(&m->dst, &pinfo->dst);
+    if (m->kind != IKD_MSG_ICMP_ERROR && pinfo->ptype == PT_UDP && !m->sport && !m->dport) {
+        m->sport = (guint16)pinfo->srcport;
+        m->dport = (guint16)pinfo->destport;
+    }
+}
+
+/* The protocol of an IP fragment that was not reassembled: read from the
+ * IP header item (up to 4.4), or else (4.6, no such item) from what the
+ * IPv4 dissector leaves in pinfo for the layers above it: the protocol,
+ * keyed by its layer number (packet-ip.c).  An IPv6 fragment on 4.6 stays
+ * unknown and counts as UDP: rules_nat.c looks only at fragments between
+ * the peers of an IKE SA, right after an IKE message they did not answer. */
+static guint
+fragment_protocol(packet_info *pinfo, walk_ctx *c)
+{
+    int layer = 0, ip_layer = 0, ipv6_layer = 0;
+
+    if (c->ip_proto)
+        return c->ip_proto;
+    for (wmem_list_frame_t *f = wmem_list_head(pinfo->layers); f; f = wmem_list_frame_next(f)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(f));
+        layer++;
+        if (id == proto_ip)
+            ip_layer = layer;
+        else if (id == proto_ipv6)
+            ipv6_layer = layer;
+    }
+    if (ip_layer > ipv6_layer)
+        return GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_ip, ip_layer));
+    return ipv6_layer ? 17 : 0;
+}
+
 gboolean
-ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m)
+ikd_extract(packet_info *pinfo, tvbuff_t *frame_tvb, proto_tree *tree, ikd_msg *m)
 {
     walk_ctx c;
 
@@ -1278,10 +1344,13 @@ ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m)
     memset(&c, 0, sizeof c);
     c.pinfo = pinfo;
     c.m = m;
+    c.frame_tvb = frame_tvb;
     m->frame = pinfo->num;
     m->ts_sec = (gint64)pinfo->abs_ts.secs;
     m->ts_nsec = pinfo->abs_ts.nsecs;
     proto_tree_children_foreach(tree, visit, &c);
+    if (!m->src.family)
+        outer_from_pinfo(pinfo, m);
 
     if (m->kind == IKD_MSG_IKE) {
         m->udp_encap = m->sport == 4500 || m->dport == 4500;
@@ -1300,8 +1369,8 @@ ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m)
         if (m->version == 0 && m->ispi[0] == 0 && m->msgid == 0)
             return FALSE;
         read_quoted_header(c.icmp_item, m);
-    } else if (m->kind == IKD_MSG_NONE && m->src.family && c.ip_proto == 17 /* UDP */ &&
-               ikd_extract_is_ip_fragment(pinfo)) {
+    } else if (m->kind == IKD_MSG_NONE && m->src.family && ikd_extract_is_ip_fragment(pinfo) &&
+               fragment_protocol(pinfo, &c) == 17 /* UDP */) {
         m->kind = IKD_MSG_IP_FRAGMENT;      /* the tracker keeps it only between IKE peers */
     }
     return m->kind != IKD_MSG_NONE;

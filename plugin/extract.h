@@ -21,6 +21,6 @@ gboolean ikd_extract_frame_is_relevant(packet_info *pinfo);
 gboolean ikd_extract_is_ip_fragment(packet_info *pinfo);
 /* Fills m from the tree; returns FALSE when the frame holds nothing ikediag
  * tracks. */
-gboolean ikd_extract(packet_info *pinfo, proto_tree *tree, ikd_msg *m);
+gboolean ikd_extract(packet_info *pinfo, tvbuff_t *frame_tvb, proto_tree *tree, ikd_msg *m);
 
 #endif /* IKD_EXTRACT_H */

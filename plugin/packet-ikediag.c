@@ -317,7 +317,7 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 
     if (!PINFO_FD_VISITED(pinfo)) {
         ikd_msg *m = wmem_new(pinfo->pool, ikd_msg);
-        if (!ikd_extract(pinfo, tree, m))
+        if (!ikd_extract(pinfo, tvb, tree, m))
             return 0;
         fi = ikd_tracker_add(tracker, m);
     } else {
