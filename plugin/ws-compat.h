@@ -14,6 +14,13 @@
  * preference (guint * == unsigned *), register_tap/tap_queue_packet,
  * nstime_delta, and the type of every field extract.c reads.
  *
+ * One difference is in behaviour, not in the API, and extract.c handles it
+ * at run time rather than here: 4.6 fakes unwanted protocol items at the top
+ * of the tree too, where 4.0 and 4.4 keep them real, so the IP and UDP
+ * header items that read_outer_header() reads are absent on 4.6 and pinfo
+ * stands in (outer_from_pinfo()).  A run-time test, because it depends on
+ * the tree tshark builds, not on the headers the plugin was built with.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
