@@ -47,6 +47,20 @@ v2_init(ikd_tracker *t)
     g_assert_null(ikd_test_add(t, &m)->findings);
 }
 
+/* ... and a healthy IKE_AUTH, frames 3 and 4: the IKE SA is up. */
+static void
+v2_up(ikd_tracker *t)
+{
+    ikd_msg m;
+    v2_init(t);
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPII, SPIR, 1, 103);
+    m.has_auth = m.has_sa = 1;
+    g_assert_null(ikd_test_add(t, &m)->findings);
+    ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
+    m.has_auth = m.has_sa = 1;
+    g_assert_null(ikd_test_add(t, &m)->findings);
+}
+
 /* As ikev2-vip-pool-exhausted-ss6-ss6 frames 5-8: the initiator asks for a
  * virtual IP (CP), the responder authenticates but its pool is full. */
 static void
@@ -89,13 +103,7 @@ test_temporary_failure_is_a_note(void)
     ikd_msg m;
     const ikd_finding *f;
 
-    v2_init(t);
-    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPII, SPIR, 1, 103);
-    m.has_auth = m.has_sa = 1;
-    ikd_test_add(t, &m);
-    ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
-    m.has_auth = m.has_sa = 1;
-    g_assert_null(ikd_test_add(t, &m)->findings);
+    v2_up(t);
     ike(&m, 5, 2, IKD_X2_CREATE_CHILD_SA, FALSE, FALSE, SPII, SPIR, 0, 105);   /* responder rekeys */
     m.has_sa = m.has_nonce = 1;
     ikd_test_notify(&m, IKD_N_REKEY_SA, NULL, 0);
@@ -120,13 +128,7 @@ test_informational_request(void)
     ikd_msg m;
     const ikd_finding *f;
 
-    v2_init(t);
-    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPII, SPIR, 1, 103);
-    m.has_auth = m.has_sa = 1;
-    ikd_test_add(t, &m);
-    ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPII, SPIR, 1, 104);
-    m.has_auth = m.has_sa = 1;
-    ikd_test_add(t, &m);
+    v2_up(t);
     ike(&m, 5, 2, IKD_X2_INFORMATIONAL, FALSE, FALSE, SPII, SPIR, 0, 105);
     ikd_test_notify(&m, 7, NULL, 0);
     f = ikd_test_only_finding(ikd_test_add(t, &m));
