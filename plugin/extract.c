@@ -869,7 +869,8 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         m->kind = c->icmp ? IKD_MSG_ICMP_ERROR : IKD_MSG_IKE;
         /* A datagram that Wireshark reassembled from IP fragments is
          * dissected from a data source of its own ("Reassembled IPv4"). */
-        m->ip_fragmented = !c->icmp && fi->ds_tvb && fi->ds_tvb != c->frame_tvb;
+        m->ip_fragmented = !c->icmp && c->pinfo->ptype == PT_UDP && fi->ds_tvb &&
+                           fi->ds_tvb != c->frame_tvb;
         /* The content hash: retransmissions repeat the message byte for
          * byte, retries do not (see tracker.c). */
         if (fi->ds_tvb) {
