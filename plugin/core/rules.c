@@ -122,8 +122,8 @@ ikd_peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 after)
         if (o->from_initiator != ex->from_initiator && o->request.last_frame > after)
             last = MAX(last, o->request.last_frame);
     }
-    if (sa->esp_last[peer_dir] > after)
-        last = MAX(last, sa->esp_last[peer_dir]);
+    if (sa->esp[peer_dir].last > after)
+        last = MAX(last, sa->esp[peer_dir].last);
     return last;
 }
 

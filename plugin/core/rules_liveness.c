@@ -30,8 +30,8 @@ peer_last_before(const ikd_sa *sa, gboolean from_init, guint32 before)
         if (o->from_initiator != from_init && o->request.frame && o->request.frame < before)
             last = MAX(last, o->request.frame);
     }
-    if (sa->esp_last[peer_dir] && sa->esp_last[peer_dir] < before)
-        last = MAX(last, sa->esp_last[peer_dir]);
+    if (sa->esp[peer_dir].last && sa->esp[peer_dir].last < before)
+        last = MAX(last, sa->esp[peer_dir].last);
     return last;
 }
 

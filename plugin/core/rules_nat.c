@@ -437,7 +437,7 @@ report_not_encapsulated(ikd_rule_ctx *c, int dir)
     char sbuf[64], dbuf[64];
     /* Raw ESP seen both ways through a NAT works (a 1:1 NAT passes it); one
      * way only, it is what keeps the tunnel from carrying traffic. */
-    gboolean back = sa->esp_count[!dir] > 0;
+    gboolean back = sa->esp[!dir].count > 0;
     ikd_finding *f = ikd_report(c->t, sa, NULL, c->fi->frame, IKD_CAUSE_ESP_NOT_ENCAPSULATED, !back);
 
     ikd_finding_evidence(f, sa->nat_frame);
@@ -463,12 +463,12 @@ report_one_way(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
 
     ikd_addr_to_str(from, sbuf, sizeof sbuf);
     ikd_addr_to_str(to, dbuf, sizeof dbuf);
-    ikd_finding_evidence(f, sa->esp_first[dir]);
+    ikd_finding_evidence(f, sa->esp[dir].first);
     ikd_finding_message(f, "ESP flows one way only: %u packets from the %s %s to the %s %s (frames %u to %u, "
                         "SPI 0x%08x, %s) and none back from %s%s: the tunnel is up but carries no "
                         "traffic in return",
-                        sa->esp_count[dir], ikd_side_name(dir == 0), sbuf, ikd_side_name(dir != 0), dbuf,
-                        sa->esp_first[dir], frame, sa->esp_spi[dir],
+                        sa->esp[dir].count, ikd_side_name(dir == 0), sbuf, ikd_side_name(dir != 0), dbuf,
+                        sa->esp[dir].first, frame, sa->esp[dir].spi,
                         sa->esp_first_raw ? "raw ESP" : "ESP in UDP 4500", dbuf,
                         sa->child_established ? " although the CHILD SA was set up" : "");
     ikd_finding_set(&f->hint, "%s sends no ESP back or it is dropped before the capture point: check on %s "
@@ -484,11 +484,34 @@ report_one_way(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
  * first answer by a round trip, never by half a second. */
 #define ONE_WAY_SPAN_MS 500
 
+/* One more ESP packet in direction d. */
+static void
+count_esp(ikd_esp_dir *d, const ikd_rule_ctx *c)
+{
+    gint64 ms = c->m->ts_sec * 1000 + c->m->ts_nsec / 1000000;
+
+    if (!d->count) {
+        d->first = c->fi->frame;
+        d->first_ms = ms;
+        d->spi = c->m->esp_spi;
+    }
+    d->last = c->fi->frame;
+    d->last_ms = ms;
+    d->count++;
+}
+
+/* At least min_count packets one way over ONE_WAY_SPAN_MS, none back. */
+static gboolean
+one_way(const ikd_esp_dir esp[2], int dir, guint32 min_count)
+{
+    return esp[dir].count >= min_count && !esp[!dir].count &&
+           esp[dir].last_ms - esp[dir].first_ms >= ONE_WAY_SPAN_MS;
+}
+
 static gboolean
 one_way_evident(const ikd_sa *sa, int dir, guint32 min_count)
 {
-    return sa->esp_count[dir] >= min_count && !sa->esp_count[!dir] &&
-           sa->esp_last_ms[dir] - sa->esp_first_ms[dir] >= ONE_WAY_SPAN_MS &&
+    return one_way(sa->esp, dir, min_count) &&
            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_ONE_WAY) &&
            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED);
 }
@@ -502,16 +525,7 @@ on_esp(ikd_rule_ctx *c)
     int dir = ikd_addr_equal(&m->src, &sa->init_addr) ? 0 : 1;   /* as tracker.c counts */
     gboolean raw = m->sport == 0 && m->dport == 0;
 
-    gint64 ms = m->ts_sec * 1000 + m->ts_nsec / 1000000;
-
-    if (!sa->esp_count[dir]) {
-        sa->esp_first[dir] = c->fi->frame;
-        sa->esp_first_ms[dir] = ms;
-        sa->esp_spi[dir] = m->esp_spi;
-    }
-    sa->esp_last[dir] = c->fi->frame;
-    sa->esp_last_ms[dir] = ms;
-    sa->esp_count[dir]++;
+    count_esp(&sa->esp[dir], c);
     if (raw && !sa->esp_first_raw)
         sa->esp_first_raw = c->fi->frame;
     /* Large ESP-in-UDP packets are fragmented too: the fragments seen so far
@@ -538,36 +552,27 @@ on_esp_without_sa(ikd_rule_ctx *c)
     const ikd_config *cfg = ikd_tracker_config(c->t);
     ikd_esp_flow *fl = ikd_tracker_esp_flow(c->t, &m->src, &m->dst);
     int dir = ikd_addr_equal(&m->src, &fl->host[0]) ? 0 : 1;
-    gint64 ms = m->ts_sec * 1000 + m->ts_nsec / 1000000;
     char sbuf[64], dbuf[64];
     ikd_finding *f;
 
-    if (!fl->count[dir]) {
-        fl->first[dir] = c->fi->frame;
-        fl->first_ms[dir] = ms;
-        fl->spi[dir] = m->esp_spi;
-    }
-    fl->last[dir] = c->fi->frame;
-    fl->last_ms[dir] = ms;
-    fl->count[dir]++;
+    count_esp(&fl->dir[dir], c);
     fl->raw |= m->sport == 0 && m->dport == 0;
-    if (fl->reported || fl->count[!dir] || fl->count[dir] < cfg->esp_one_way_packets ||
-        ms - fl->first_ms[dir] < ONE_WAY_SPAN_MS)
+    if (fl->reported || !one_way(fl->dir, dir, cfg->esp_one_way_packets))
         return;
     fl->reported = TRUE;
     ikd_addr_to_str(&fl->host[dir], sbuf, sizeof sbuf);
     ikd_addr_to_str(&fl->host[!dir], dbuf, sizeof dbuf);
     f = ikd_report(c->t, NULL, NULL, c->fi->frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
-    ikd_finding_evidence(f, fl->first[dir]);
+    ikd_finding_evidence(f, fl->dir[dir].first);
     ikd_finding_message(f, "ESP flows one way only: %u packets from %s to %s (frames %u to %u, SPI 0x%08x, "
                         "%s) and none back from %s; the IKE negotiation of this tunnel is not in the "
-                        "capture", fl->count[dir], sbuf, dbuf, fl->first[dir], c->fi->frame, fl->spi[dir],
+                        "capture", fl->dir[dir].count, sbuf, dbuf, fl->dir[dir].first, c->fi->frame, fl->dir[dir].spi,
                         fl->raw ? "raw ESP" : "ESP in UDP", dbuf);
     ikd_finding_set(&f->hint, "%s sends no ESP back or it is dropped before the capture point: check on %s "
                     "that an SA with SPI 0x%08x exists and its packets decrypt (ip -s xfrm state, swanctl "
                     "--list-sas; Cisco show crypto ipsec sa: #pkts decaps), that replies are routed into the "
                     "tunnel, and that firewalls pass %s from %s to %s",
-                    dbuf, dbuf, fl->spi[dir], fl->raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
+                    dbuf, dbuf, fl->dir[dir].spi, fl->raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
 }
 
 /* ------------------------------------------------------------ entry points */
@@ -635,6 +640,6 @@ ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa)
     /* ESP one way, fewer packets than the one-pass rule waits for. */
     for (int dir = 0; dir < 2; dir++) {
         if (one_way_evident(sa, dir, 2))
-            report_one_way(t, sa, dir, sa->esp_last[dir]);
+            report_one_way(t, sa, dir, sa->esp[dir].last);
     }
 }

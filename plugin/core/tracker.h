@@ -122,6 +122,13 @@ typedef enum {
     IKD_OUTCOME_ENCRYPTED
 } ikd_outcome;
 
+/* ESP seen in one direction between two peers (rules_nat.c). */
+typedef struct ikd_esp_dir {
+    guint32  first, last, count;    /* frames */
+    guint32  spi;                   /* SPI of the first packet */
+    gint64   first_ms, last_ms;     /* capture times, milliseconds */
+} ikd_esp_dir;
+
 struct ikd_sa {
     guint64  spi_key;               /* tracker's index key: the initiator's SPI */
     guint32  number;                /* 1-based, order of first appearance */
@@ -149,10 +156,8 @@ struct ikd_sa {
     /* Path facts kept by rules_nat.c and rules_liveness.c. */
     guint32  nat_frame;             /* frame whose NAT-D hashes revealed the NAT */
     guint8   nat_behind;            /* IKD_NAT_BEHIND_* as seen from the capture point */
-    guint32  esp_first[2], esp_last[2], esp_count[2];  /* [0] initiator->responder, [1] back */
+    ikd_esp_dir esp[2];             /* [0] initiator->responder, [1] back */
     guint32  esp_first_raw;         /* first ESP frame not in UDP, 0 = none */
-    guint32  esp_spi[2];            /* SPI of the first ESP packet each way */
-    gint64   esp_first_ms[2], esp_last_ms[2];   /* their capture times, milliseconds */
     guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
     guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
     gint64   frag_first_ms;         /* capture time of frag_first, milliseconds */
@@ -230,8 +235,7 @@ gsize ikd_tracker_memory(const ikd_tracker *t);
  * after the negotiation): rules_nat.c follows its directions. */
 typedef struct ikd_esp_flow {
     ikd_addr host[2];               /* [0] the first sender */
-    guint32  first[2], last[2], count[2], spi[2];   /* per direction, from host[i] */
-    gint64   first_ms[2], last_ms[2];
+    ikd_esp_dir dir[2];             /* from host[i] */
     gboolean raw, reported;
 } ikd_esp_flow;
 
