@@ -21,10 +21,9 @@
 #include <wsutil/wslog.h>
 
 #include "ws-compat.h"
-#include "packet-ikediag.h"
 #include "extract.h"
 #include "stats.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 #include "core/names.h"
 
 void proto_register_ikediag(void);
@@ -77,15 +76,13 @@ static ikd_pref_bool pref_info_tags = TRUE;
 static ikd_pref_bool pref_report_deletes = FALSE;
 static guint pref_esp_one_way_packets = 4;
 
-/* The tracker of the open capture file: created when a file is opened
+/* The diagnosis of the open capture file: created when a file is opened
  * (init routine), freed when it is closed (cleanup routine). */
-static ikd_tracker *tracker;
+static ikd_diag *diag;
 
-ikd_tracker *
-ikediag_tracker(void)
-{
-    return tracker;
-}
+/* One message record, reused for every frame: ikd_msg_reset() clears only
+ * what the previous frame filled. */
+static ikd_msg *frame_msg;
 
 static void
 ikediag_init(void)
@@ -97,8 +94,12 @@ ikediag_init(void)
     cfg.weak_crypto = pref_weak_crypto;
     cfg.report_deletes = pref_report_deletes;
     cfg.esp_one_way_packets = MAX(pref_esp_one_way_packets, 1);
-    ikd_tracker_free(tracker);
-    tracker = ikd_tracker_new(&cfg);
+    ikd_diag_free(diag);
+    diag = ikd_diag_new(&cfg);
+    if (!frame_msg) {
+        frame_msg = g_new(ikd_msg, 1);
+        ikd_msg_init(frame_msg);
+    }
     /* Like TRANSUM: (re)declare the wanted fields for each file, since
      * cleanup clears them.  Not when ikediag is disabled (--disable-protocol
      * ikediag, Analyze > Enabled Protocols): wanted fields make tshark build
@@ -112,8 +113,8 @@ static void
 ikediag_cleanup(void)
 {
     set_postdissector_wanted_hfids(ikediag_handle, NULL);
-    ikd_tracker_free(tracker);
-    tracker = NULL;
+    ikd_diag_free(diag);
+    diag = NULL;
 }
 
 static int
@@ -123,36 +124,22 @@ severity_to_ws(ikd_severity s)
     case IKD_SEV_ERROR: return PI_ERROR;
     case IKD_SEV_WARN: return PI_WARN;
     case IKD_SEV_NOTE: return PI_NOTE;
-    default: return PI_CHAT;
+    case IKD_SEV_CHAT: return PI_CHAT;
     }
+    return PI_CHAT;
 }
 
 static int
-cause_group(ikd_cause cause)
+group_to_ws(ikd_group g)
 {
-    switch (cause) {
-    case IKD_CAUSE_NO_RESPONSE:
-    case IKD_CAUSE_DPD_UNANSWERED:
-    case IKD_CAUSE_UDP_4500_BLOCKED:
-    case IKD_CAUSE_ESP_ONE_WAY:
-    case IKD_CAUSE_IP_FRAGMENTATION:
-        return PI_SEQUENCE;
-    case IKD_CAUSE_WEAK_CRYPTO:
-    case IKD_CAUSE_AGGRESSIVE_MODE_PSK:
-    case IKD_CAUSE_AUTH_FAILED:
-    case IKD_CAUSE_PSK_MISMATCH:
-    case IKD_CAUSE_CERT_EXPIRED:
-    case IKD_CAUSE_CERT_NOT_YET_VALID:
-    case IKD_CAUSE_CERT_UNTRUSTED:
-    case IKD_CAUSE_ID_MISMATCH:
-        return PI_SECURITY;
-    case IKD_CAUSE_MALFORMED:
-        return PI_MALFORMED;
-    case IKD_CAUSE_ENCRYPTED_OUTCOME:
-        return PI_DECRYPTION;
-    default:
-        return PI_PROTOCOL;
+    switch (g) {
+    case IKD_GROUP_PROTOCOL: return PI_PROTOCOL;
+    case IKD_GROUP_SEQUENCE: return PI_SEQUENCE;
+    case IKD_GROUP_SECURITY: return PI_SECURITY;
+    case IKD_GROUP_MALFORMED: return PI_MALFORMED;
+    case IKD_GROUP_DECRYPTION: return PI_DECRYPTION;
     }
+    return PI_PROTOCOL;
 }
 
 static const char *
@@ -169,11 +156,11 @@ message_label(const ikd_frame_info *fi, char *buf, gsize len)
     if (!ex)
         return "";
     if (fi->phase1_msg) {
-        g_snprintf(buf, (gulong)len, "%s%u", ex->exch_type == IKD_X1_AGGRESSIVE ? "AM" : "MM", fi->phase1_msg);
+        snprintf(buf, len, "%s%u", ex->exch_type == IKD_X1_AGGRESSIVE ? "AM" : "MM", fi->phase1_msg);
         return buf;
     }
     if (fi->quick_msg) {
-        g_snprintf(buf, (gulong)len, "QM%u", fi->quick_msg);
+        snprintf(buf, len, "QM%u", fi->quick_msg);
         return buf;
     }
     switch (fi->role) {
@@ -288,6 +275,7 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
         if (d && d->encrypted && !d->decrypted) {
             ti = proto_tree_add_boolean(t, hf_ikediag_undecrypted, tvb, 0, 0, TRUE);
             proto_item_set_generated(ti);
+            expert_add_info(pinfo, ti, &ei_ikediag_undecrypted);
         }
     }
 
@@ -302,7 +290,7 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
         if (summary)
             proto_item_append_text(ti, " (%s)", ikd_cause_get(ex->diagnosed_cause)->keyword);
     }
-    if (fi->sa && ikd_tracker_finished(tracker))
+    if (fi->sa && ikd_diag_finished(diag))
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_outcome, tvb, 0, 0,
                                                        ikd_outcome_name(fi->sa->outcome)));
 }
@@ -312,44 +300,33 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 {
     ikd_frame_info *fi;
 
-    if (!tracker || !ikd_extract_frame_is_relevant(pinfo))
+    if (!diag || !ikd_extract_frame_is_relevant(pinfo))
         return 0;
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        ikd_msg *m = wmem_new(pinfo->pool, ikd_msg);
-        if (!ikd_extract(pinfo, tvb, tree, m))
+        ikd_msg_reset(frame_msg);
+        if (!ikd_extract(pinfo, tvb, tree, frame_msg))
             return 0;
-        fi = ikd_tracker_add(tracker, m);
+        fi = ikd_diag_add(diag, frame_msg);
     } else {
         /* A second pass means the whole capture has been seen. */
-        if (!ikd_tracker_finished(tracker))
-            ikd_tracker_finish(tracker);
-        fi = ikd_tracker_lookup(tracker, pinfo->num);
+        if (!ikd_diag_finished(diag))
+            ikd_diag_finish(diag);
+        fi = ikd_diag_lookup(diag, pinfo->num);
     }
     if (!fi)
         return 0;
-    if (tree)
-        draw(tvb, pinfo, tree, fi);
-    else {
-        /* No tree, but the Info column and the expert system still want
-         * the findings (e.g. tshark -z expert). */
-        for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame) {
-            const ikd_cause_info *ci = ikd_cause_get(f->cause);
-            /* The GUI's Expert Information dialog taps "expert" with
-             * TL_REQUIRES_COLUMNS only: no tree, so without this it shows
-             * none of ikediag's findings. */
-            expert_add_info_format(pinfo, NULL, f->failure ? &ei_ikediag_failure[f->cause]
-                                                           : &ei_ikediag_recovered[f->cause],
-                                   "%s", f->message ? f->message : ci->title);
-            if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
-                col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
-        }
-        if (fi->retransmission_of)
-            expert_add_info_format(pinfo, NULL, &ei_ikediag_retransmission,
-                                   "Retransmission of the IKE message in frame %u", fi->retransmission_of);
+    /* Tree or not: the proto API draws nothing without a tree, but the
+     * expert infos and the Info tags still reach the GUI's Expert
+     * Information dialog (which taps "expert" without a tree) and
+     * tshark -z expert. */
+    draw(tvb, pinfo, tree, fi);
+    if (have_tap_listener(ikediag_tap)) {
+        ikd_tap_record *rec = wmem_new(pinfo->pool, ikd_tap_record);
+        rec->diag = diag;
+        rec->fi = fi;
+        tap_queue_packet(ikediag_tap, pinfo, rec);
     }
-    if (have_tap_listener(ikediag_tap))
-        tap_queue_packet(ikediag_tap, pinfo, fi);
     return tvb_captured_length(tvb);
 }
 
@@ -424,17 +401,20 @@ proto_register_ikediag(void)
         &ett_ikediag_finding,
     };
 
-    /* Two expert infos per cause, built from the one cause table. */
+    /* Two expert infos per cause, built from the one cause list: the name
+     * is the keyword with '_' for '-'. */
     static ei_register_info ei[2 * IKD_CAUSE_COUNT + 2];
     int n_ei = 0;
     for (int i = 0; i < IKD_CAUSE_COUNT; i++) {
         const ikd_cause_info *ci = ikd_cause_get((ikd_cause)i);
+        char *name = g_strdelimit(g_strdup(ci->keyword), "-", '_');
         ei_register_info fail = { &ei_ikediag_failure[i],
-            { g_strdup_printf("ikediag.expert.%s", ci->expert_name), cause_group(ci->cause),
+            { g_strdup_printf("ikediag.expert.%s", name), group_to_ws(ci->group),
               severity_to_ws(ci->severity), ci->title, EXPFILL }};
         ei_register_info rec = { &ei_ikediag_recovered[i],
-            { g_strdup_printf("ikediag.expert.%s.info", ci->expert_name), cause_group(ci->cause),
+            { g_strdup_printf("ikediag.expert.%s.info", name), group_to_ws(ci->group),
               severity_to_ws(ci->recovered_severity), ci->title, EXPFILL }};
+        g_free(name);
         memset(&ei_ikediag_failure[i], 0, sizeof ei_ikediag_failure[i]);
         ei_ikediag_failure[i].ei = EI_INIT_EI;
         ei_ikediag_failure[i].hf = EI_INIT_HF;

@@ -16,7 +16,7 @@
  * callbacks only note which SAs had a frame that passed the tap's filter;
  * the rows and counts are read from the tracker's SA records when drawing.
  * That also picks up the end-of-capture conclusions (an unanswered request
- * at the end of the file), which ikd_tracker_finish() draws: in a one-pass
+ * at the end of the file), which ikd_diag_finish() draws: in a one-pass
  * tshark run nothing has called it yet when the taps are drawn, so both
  * drawing paths call it first (it does nothing the second time).
  *
@@ -35,8 +35,7 @@
 #include <epan/stats_tree.h>
 
 #include "stats.h"
-#include "packet-ikediag.h"
-#include "core/tracker.h"
+#include "core/findings.h"
 #include "core/names.h"
 
 #define IKD_STATS_TAP "ikediag"
@@ -104,15 +103,16 @@ sa_causes(const ikd_sa *sa)
     return g_string_free(s, FALSE);
 }
 
-/* The tracker of the open file, with its end-of-capture conclusions drawn. */
+/* The tracker of the diagnosis the tap's frames came from, with its
+ * end-of-capture conclusions drawn; NULL when no frame was tapped. */
 static ikd_tracker *
-finished_tracker(void)
+finished_tracker(ikd_diag *dg)
 {
-    ikd_tracker *t = ikediag_tracker();
-
-    if (t && !ikd_tracker_finished(t))
-        ikd_tracker_finish(t);
-    return t;
+    if (!dg)
+        return NULL;
+    if (!ikd_diag_finished(dg))
+        ikd_diag_finish(dg);
+    return ikd_diag_tracker(dg);
 }
 
 /* ------------------------------------------- -z arguments: the shared parts */
@@ -151,6 +151,7 @@ stat_arg_error(const char *opt_arg, const char *why)
 typedef struct {
     char       *filter;
     GHashTable *seen;               /* SA number -> 1: SAs with a tapped frame */
+    ikd_diag   *diag;               /* where they came from */
 } sa_cli;
 
 static void
@@ -158,6 +159,7 @@ sa_cli_reset(void *tapdata)
 {
     sa_cli *c = tapdata;
     g_hash_table_remove_all(c->seen);
+    c->diag = NULL;
 }
 
 static tap_packet_status
@@ -165,10 +167,12 @@ sa_cli_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
               const void *data, tap_flags_t flags _U_)
 {
     sa_cli *c = tapdata;
-    const ikd_frame_info *fi = data;
+    const ikd_tap_record *rec = data;
+    const ikd_frame_info *fi = rec ? rec->fi : NULL;
 
     if (!fi || !fi->sa)
         return TAP_PACKET_DONT_REDRAW;
+    c->diag = rec->diag;
     g_hash_table_add(c->seen, GUINT_TO_POINTER(fi->sa->number));
     return TAP_PACKET_REDRAW;
 }
@@ -184,7 +188,7 @@ static void
 sa_cli_draw(void *tapdata)
 {
     sa_cli *c = tapdata;
-    ikd_tracker *t = finished_tracker();
+    ikd_tracker *t = finished_tracker(c->diag);
     GArray *rows = g_array_new(FALSE, TRUE, sizeof(sa_row));
     int w_peers = (int)strlen("Initiator -> Responder");
     int w_outcome = (int)strlen("Outcome");
@@ -356,7 +360,7 @@ free_items(stat_tap_table_item_type *items, guint n)
 
 /* The GUI retaps an open file: every frame has been seen, the dissector
  * has already drawn the end-of-capture conclusions (a visited frame makes
- * it call ikd_tracker_finish()), so the SA record is final when its first
+ * it call ikd_diag_finish()), so the SA record is final when its first
  * frame comes by.  The row is written again on the SA's last frame, which
  * keeps it right while a live capture is still adding to the SA. */
 static tap_packet_status
@@ -364,7 +368,8 @@ sa_table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
                 const void *data, tap_flags_t flags _U_)
 {
     stat_data_t *sd = tapdata;
-    const ikd_frame_info *fi = data;
+    const ikd_tap_record *rec = data;
+    const ikd_frame_info *fi = rec ? rec->fi : NULL;
     stat_tap_table *table;
     gpointer row_p;
     guint row;
@@ -431,6 +436,7 @@ sa_table_free_item(stat_tap_table *table _U_, guint row _U_, guint column _U_,
 typedef struct {
     stats_tree *st;
     GHashTable *seen;               /* SA number -> 1 */
+    ikd_diag   *diag;               /* where they came from */
     gboolean    listening;
     int         id_outcomes, id_peers, id_causes;
 } tree_state;
@@ -442,6 +448,7 @@ tree_helper_reset(void *tapdata)
 {
     tree_state *ts = tapdata;
     g_hash_table_remove_all(ts->seen);
+    ts->diag = NULL;
 }
 
 static tap_packet_status
@@ -467,7 +474,7 @@ tree_helper_draw(void *tapdata)
 {
     tree_state *ts = tapdata;
     stats_tree *st = ts->st;
-    ikd_tracker *t = finished_tracker();
+    ikd_tracker *t = finished_tracker(ts->diag);
     guint outcome_n[IKD_OUTCOME_ENCRYPTED + 1];
     guint cause_n[IKD_CAUSE_COUNT];
     guint n_sas = 0, n_findings = 0;
@@ -562,11 +569,13 @@ static tap_packet_status
 tree_packet(stats_tree *st, packet_info *pinfo _U_, epan_dissect_t *edt _U_,
             const void *data, tap_flags_t flags _U_)
 {
-    const ikd_frame_info *fi = data;
+    const ikd_tap_record *rec = data;
+    const ikd_frame_info *fi = rec ? rec->fi : NULL;
     tree_state *ts = tree_states ? g_hash_table_lookup(tree_states, st) : NULL;
 
     if (!ts || !fi || !fi->sa)
         return TAP_PACKET_DONT_REDRAW;
+    ts->diag = rec->diag;
     g_hash_table_add(ts->seen, GUINT_TO_POINTER(fi->sa->number));
     return TAP_PACKET_REDRAW;
 }

@@ -4,15 +4,74 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "model.h"
 
+/* The digest's arrays of a message are its own storage. */
+static void
+point_at_storage(ikd_msg *m)
+{
+    m->prop = m->prop_store;
+    m->tf = m->tf_store;
+    m->notify = m->notify_store;
+    m->ts = m->ts_store;
+    m->id = m->id_store;
+    m->vid = m->vid_store;
+    m->natd = m->natd_store;
+    m->cert = m->cert_store;
+    m->certreq = m->certreq_store;
+}
+
 void
 ikd_msg_init(ikd_msg *m)
 {
     memset(m, 0, sizeof *m);
+    point_at_storage(m);
+}
+
+void
+ikd_msg_reset(ikd_msg *m)
+{
+    memset(m->del, 0, m->n_delete * sizeof m->del[0]);
+    memset(m->prop_store, 0, m->n_prop * sizeof m->prop_store[0]);
+    memset(m->tf_store, 0, m->n_tf * sizeof m->tf_store[0]);
+    memset(m->notify_store, 0, m->n_notify * sizeof m->notify_store[0]);
+    memset(m->ts_store, 0, m->n_ts * sizeof m->ts_store[0]);
+    memset(m->id_store, 0, m->n_id * sizeof m->id_store[0]);
+    memset(m->vid_store, 0, m->n_vid * sizeof m->vid_store[0]);
+    memset(m->natd_store, 0, m->n_natd * sizeof m->natd_store[0]);
+    memset(m->cert_store, 0, m->n_cert * sizeof m->cert_store[0]);
+    memset(m->certreq_store, 0, m->n_certreq * sizeof m->certreq_store[0]);
+    memset(m, 0, offsetof(ikd_msg, del));
+    point_at_storage(m);
+}
+
+const ikd_notify *
+ikd_digest_notify(const ikd_digest *d, guint16 type)
+{
+    if (!d)
+        return NULL;
+    for (guint i = 0; i < d->n_notify; i++) {
+        if (d->notify[i].type == type)
+            return &d->notify[i];
+    }
+    return NULL;
+}
+
+const ikd_notify *
+ikd_digest_error(const ikd_digest *d)
+{
+    if (!d)
+        return NULL;
+    for (guint i = 0; i < d->n_notify; i++) {
+        /* RFC 7296 3.10.1: types below 16384 are errors */
+        if (d->notify[i].type > 0 && d->notify[i].type < 16384)
+            return &d->notify[i];
+    }
+    return NULL;
 }
 
 gboolean

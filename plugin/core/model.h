@@ -170,11 +170,50 @@ enum {
 #define IKD_FLAG_V2_V 0x10
 #define IKD_FLAG_V2_R 0x20
 
+/* What a message says that the rules compare later.  The same fields are
+ * the head of an ikd_msg (below) and the digest the tracker keeps of each
+ * message in its exchange (tracker.h), so a rule reads one shape for the
+ * message at hand and for earlier ones.  The arrays point into the
+ * ikd_msg's own storage, or in a kept digest into the block after it. */
+#define IKD_DIGEST_FIELDS \
+    guint32  frame; \
+    gint64   ts_sec;                /* capture time */ \
+    gint32   ts_nsec; \
+    guint8   version;               /* 1 or 2 (major version) */ \
+    guint8   exch_type; \
+    guint8   flags; \
+    /* encryption: IKEv1 E flag or IKEv2 SK/SKF payload present */ \
+    guint8   encrypted; \
+    guint8   decrypted;             /* Wireshark decrypted it (keys given) */ \
+    guint8   has_sa, has_ke, has_auth, has_cert, has_certreq, has_hash, has_eap; \
+    guint8   auth_method;           /* IKEv2 AUTH payload method */ \
+    guint8   eap_code, eap_type;    /* the EAP packet in an EAP payload (RFC 3748: \
+                                       code 3 Success, 4 Failure; type = method) */ \
+    guint16  ke_group;              /* IKEv2 KE payload's group; 0 if none */ \
+    guint16  ke_len;                /* KE data length (IKEv1 has no group field) */ \
+    guint32  content_len;           /* bytes of the message captured */ \
+    guint8   n_prop, n_tf, n_notify, n_ts, n_id, n_natd, n_vid, n_cert, n_certreq; \
+    ikd_proposal *prop; \
+    ikd_transform *tf; \
+    ikd_notify   *notify; \
+    ikd_ts       *ts; \
+    ikd_ident    *id; \
+    ikd_blob     *natd;             /* IKEv1 NAT-D payloads */ \
+    ikd_blob     *vid; \
+    ikd_cert     *cert; \
+    ikd_certreq  *certreq;          /* CAs named by CERTREQ payloads */
+
+typedef struct ikd_digest {
+    IKD_DIGEST_FIELDS
+} ikd_digest;
+
 typedef struct ikd_msg {
+    /* The digest's fields, readable as m->field and as m->digest. */
+    union {
+        ikd_digest digest;
+        struct { IKD_DIGEST_FIELDS };
+    };
     ikd_msg_kind kind;
-    guint32  frame;
-    gint64   ts_sec;                /* capture time */
-    gint32   ts_nsec;
 
     ikd_addr src, dst;
     guint16  sport, dport;
@@ -183,43 +222,19 @@ typedef struct ikd_msg {
     guint8   malformed;             /* a dissector reported malformed/truncated */
 
     /* IKE header */
-    guint8   version;               /* 1 or 2 (major version) */
     guint8   minor_version;
-    guint8   exch_type;
-    guint8   flags;
     guint8   ispi[8], rspi[8];
     guint32  msgid;
     guint32  length;                /* IKE header length field */
     guint64  content_hash;          /* ikd_hash_bytes() of the IKE message bytes seen */
-    guint32  content_len;           /* bytes of the message captured ... */
-    guint32  wire_len;              /* ... and sent (more when the capture cut it) */
-
-    /* encryption: IKEv1 E flag or IKEv2 SK/SKF payload present */
-    guint8   encrypted;
-    guint8   decrypted;             /* Wireshark decrypted it (keys given) */
+    guint32  wire_len;              /* bytes sent (more than content_len when the
+                                       capture cut the message) */
     guint16  frag_number, frag_total;   /* IKEv2 SKF (RFC 7383); 0 if none */
 
-    /* payloads */
-    guint8   has_sa, has_ke, has_nonce, has_auth, has_hash, has_sig;
-    guint8   has_cert, has_certreq, has_delete, has_cp, has_eap;
-    guint16  ke_group;              /* IKEv2 KE payload's group; 0 if none */
-    guint16  ke_len;                /* KE data length (IKEv1 has no group field) */
-    guint8   auth_method;           /* IKEv2 AUTH payload method */
-    guint8   eap_code, eap_type;    /* the EAP packet in an EAP payload (RFC 3748:
-                                       code 3 Success, 4 Failure; type = method) */
-    guint8   n_prop, n_tf, n_notify, n_ts, n_id, n_vid, n_natd, n_cert, n_delete;
+    /* payloads the digest does not keep */
+    guint8   has_nonce, has_sig, has_delete, has_cp;
+    guint8   n_delete;
     guint32  dropped;               /* items beyond the caps above */
-    ikd_proposal prop[IKD_MAX_PROPOSALS];
-    ikd_transform tf[IKD_MAX_TRANSFORMS];
-    ikd_notify   notify[IKD_MAX_NOTIFIES];
-    ikd_ts       ts[IKD_MAX_TS];
-    ikd_ident    id[IKD_MAX_IDS];
-    ikd_blob     vid[IKD_MAX_VIDS];
-    ikd_blob     natd[IKD_MAX_NATD];      /* IKEv1 NAT-D payloads */
-    ikd_cert     cert[IKD_MAX_CERTS];
-    ikd_delete   del[IKD_MAX_DELETES];
-    guint8       n_certreq;         /* CAs named by CERTREQ payloads */
-    ikd_certreq  certreq[IKD_MAX_CERTREQ];
 
     /* ESP */
     guint32  esp_spi;
@@ -232,10 +247,32 @@ typedef struct ikd_msg {
     guint8   icmp_type, icmp_code;
     ikd_addr quoted_src, quoted_dst;
     guint16  quoted_sport, quoted_dport;
+
+    /* Storage behind the digest's arrays, and the Deletes.  Last, and not
+     * cleared for each frame: ikd_msg_reset() clears only the entries the
+     * previous message used (the whole is about 9.6 KB). */
+    ikd_delete   del[IKD_MAX_DELETES];
+    ikd_proposal prop_store[IKD_MAX_PROPOSALS];
+    ikd_transform tf_store[IKD_MAX_TRANSFORMS];
+    ikd_notify   notify_store[IKD_MAX_NOTIFIES];
+    ikd_ts       ts_store[IKD_MAX_TS];
+    ikd_ident    id_store[IKD_MAX_IDS];
+    ikd_blob     vid_store[IKD_MAX_VIDS];
+    ikd_blob     natd_store[IKD_MAX_NATD];
+    ikd_cert     cert_store[IKD_MAX_CERTS];
+    ikd_certreq  certreq_store[IKD_MAX_CERTREQ];
 } ikd_msg;
 
 /* Helpers shared by the core and the glue. */
+/* A new, empty message (clears all of it). */
 void     ikd_msg_init(ikd_msg *m);
+/* Empties a message that was filled before, clearing only what it used:
+ * every array entry past the counts stays zero, as appenders expect. */
+void     ikd_msg_reset(ikd_msg *m);
+/* The first notify of a type in a message or digest, or NULL. */
+const ikd_notify *ikd_digest_notify(const ikd_digest *d, guint16 type);
+/* The first error notify (type < 16384), or NULL. */
+const ikd_notify *ikd_digest_error(const ikd_digest *d);
 gboolean ikd_addr_equal(const ikd_addr *a, const ikd_addr *b);
 /* Writes a printable address into buf (at least 46 bytes). */
 const char *ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len);

@@ -6,7 +6,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "rules.h"
+#include "rules_common.h"
+#include "rules_certs.h"
 #include "names.h"
 
 /* A successful IKE_AUTH response carries at least IDr, AUTH, SA, TSi and
@@ -32,7 +33,7 @@ ikd_rules_encrypted(ikd_rule_ctx *c)
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_ENCRYPTED_OUTCOME))
         return;
 
-    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_ENCRYPTED_OUTCOME, FALSE);
+    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_ENCRYPTED_OUTCOME, FALSE);
     if (ex->request.frame)
         ikd_finding_evidence(f, ex->request.frame);
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_MALFORMED)) {

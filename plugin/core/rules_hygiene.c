@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "rules.h"
+#include "rules_common.h"
 #include "names.h"
 
 /* Reasons a proposal is weak, joined; NULL if none. */
@@ -43,7 +43,7 @@ ikd_rules_aggressive_refused(ikd_rule_ctx *c)
     char abuf[64];
 
     if (m->version != 1 || m->exch_type != IKD_X1_INFORMATIONAL || c->fi->retransmission_of ||
-        c->sa->mode != IKD_X1_AGGRESSIVE || !ikd_msg_notify(m, IKD_N_AUTHENTICATION_FAILED))
+        c->sa->mode != IKD_X1_AGGRESSIVE || !ikd_digest_notify(&m->digest, IKD_N_AUTHENTICATION_FAILED))
         return FALSE;
     const ikd_exchange *am = c->sa->phase1_current;
     if (!am || am->response.frame || !am->request.msg || !am->request.msg->n_prop)
@@ -51,7 +51,7 @@ ikd_rules_aggressive_refused(ikd_rule_ctx *c)
     guint16 method = am->request.msg->prop[0].auth_method;
     if (method != 1 && method != 65001 && method != 65002)
         return FALSE;
-    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, TRUE);
+    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, TRUE);
     ikd_finding_evidence(f, am->request.frame);
     ikd_finding_set(&f->offered, "Aggressive Mode, pre-shared key");
     ikd_finding_set(&f->mismatch, "exchange mode / authentication policy");
@@ -79,7 +79,7 @@ ikd_rules_hygiene(ikd_rule_ctx *c)
         char *w = weaknesses(d, &d->prop[0]);
         if (w) {
             char *chosen = ikd_proposal_to_config(&d->prop[0], d->tf);
-            ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_WEAK_CRYPTO, FALSE);
+            ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_WEAK_CRYPTO, FALSE);
             ikd_finding_set(&f->chosen, "%s", chosen);
             ikd_finding_message(f, "%s chose a weak %s proposal %s: %s",
                                 ikd_peer_str(&c->m->src, abuf, sizeof abuf),
@@ -96,7 +96,7 @@ ikd_rules_hygiene(ikd_rule_ctx *c)
     if (c->m->version == 1 && c->m->exch_type == IKD_X1_AGGRESSIVE && c->fi->role == IKD_ROLE_RESPONSE) {
         const ikd_proposal *p = &d->prop[0];
         if (p->auth_method == 1 || p->auth_method == 65001 || p->auth_method == 65002) {
-            ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, FALSE);
+            ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, FALSE);
             ikd_finding_message(f, "Aggressive Mode with a pre-shared key: frame %u carries the responder's HASH in "
                                 "clear text, which lets anyone who captured it test PSK guesses offline "
                                 "(ike-scan/psk-crack); IKEv1 itself is deprecated (RFC 9395)", c->fi->frame);

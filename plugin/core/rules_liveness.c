@@ -13,8 +13,22 @@
 
 #include <string.h>
 
-#include "rules.h"
+#include "rules_common.h"
 #include "names.h"
+
+/* This family's state per IKE SA. */
+typedef struct liveness_state {
+    guint32 dpd_first[2], dpd_last[2], dpd_unacked[2];  /* IKEv1 R-U-THERE by sender */
+    guint32 liveness_frame;         /* last IKEv2 liveness check (empty INFORMATIONAL) */
+} liveness_state;
+
+static liveness_state *
+liveness_of(const ikd_sa *sa)
+{
+    /* state is created on first use, also from a reading rule */
+    return ikd_sa_family_state((ikd_sa *)sa, IKD_SLOT_LIVENESS, sizeof(liveness_state));
+}
+#define LIVE(sa) liveness_of(sa)
 
 /* The last frame before 'before' that the side answering 'from_init's
  * requests sent on this SA (IKE or ESP). */
@@ -63,13 +77,13 @@ is_liveness_check(const ikd_msg *m)
 }
 
 static void
-report_dpd_v2(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean opaque, gboolean at_end)
+report_dpd_v2(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean opaque, gboolean at_end)
 {
     char abuf[64], bbuf[64];
     const ikd_addr *peer = ex->from_initiator ? &sa->resp_addr : &sa->init_addr;
     const ikd_addr *self = ex->from_initiator ? &sa->init_addr : &sa->resp_addr;
     guint32 last = peer_last_before(sa, ex->from_initiator, ex->request.frame);
-    ikd_finding *f = ikd_report(t, sa, ex, frame, IKD_CAUSE_DPD_UNANSWERED, TRUE);
+    ikd_finding *f = ikd_report(c->fs, sa, ex, frame, IKD_CAUSE_DPD_UNANSWERED, TRUE);
 
     ikd_finding_evidence(f, ex->request.frame);
     ikd_finding_evidence(f, last);
@@ -91,28 +105,28 @@ check_dpd_v2(ikd_rule_ctx *c)
     if (!ikd_unanswered_at_threshold(c) || !c->sa->ike_established ||
         !is_liveness_check(c->m) || ikd_sa_has_failure(c->sa))
         return;
-    report_dpd_v2(c->t, c->sa, ex, c->fi->frame, c->m->encrypted && !c->m->decrypted, FALSE);
+    report_dpd_v2(c, c->sa, ex, c->fi->frame, c->m->encrypted && !c->m->decrypted, FALSE);
 }
 
 /* ------------------------------------------------------------ IKEv1 DPD */
 
 static void
-report_dpd_v1(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
+report_dpd_v1(ikd_rule_ctx *c, ikd_sa *sa, int dir, guint32 frame)
 {
     char abuf[64], bbuf[64];
     gboolean from_init = dir == 0;
     const ikd_addr *peer = from_init ? &sa->resp_addr : &sa->init_addr;
     const ikd_addr *self = from_init ? &sa->init_addr : &sa->resp_addr;
-    guint32 last = peer_last_before(sa, from_init, sa->dpd_first[dir]);
-    ikd_finding *f = ikd_report(t, sa, NULL, frame, IKD_CAUSE_DPD_UNANSWERED, TRUE);
+    guint32 last = peer_last_before(sa, from_init, LIVE(sa)->dpd_first[dir]);
+    ikd_finding *f = ikd_report(c->fs, sa, NULL, frame, IKD_CAUSE_DPD_UNANSWERED, TRUE);
 
-    ikd_finding_evidence(f, sa->dpd_first[dir]);
+    ikd_finding_evidence(f, LIVE(sa)->dpd_first[dir]);
     ikd_finding_evidence(f, last);
     ikd_finding_message(f, "%u DPD R-U-THERE notifications from the %s %s to %s (frames %u to %u) got no "
                         "R-U-THERE-ACK: the peer, last heard in frame %u, is gone or unreachable, and the "
                         "%s will delete its SAs (RFC 3706)",
-                        sa->dpd_unacked[dir], ikd_side_name(from_init), ikd_peer_str(self, bbuf, sizeof bbuf),
-                        ikd_peer_str(peer, abuf, sizeof abuf), sa->dpd_first[dir], frame, last,
+                        LIVE(sa)->dpd_unacked[dir], ikd_side_name(from_init), ikd_peer_str(self, bbuf, sizeof bbuf),
+                        ikd_peer_str(peer, abuf, sizeof abuf), LIVE(sa)->dpd_first[dir], frame, last,
                         ikd_side_name(from_init));
     dpd_hint(f, peer, last);
 }
@@ -134,18 +148,18 @@ check_dpd_v1(ikd_rule_ctx *c)
     if (m->version != 1 || m->exch_type != IKD_X1_INFORMATIONAL || !c->ex || c->fi->retransmission_of)
         return;
     dir = c->ex->from_initiator ? 0 : 1;
-    if (ikd_msg_notify(m, IKD_N_V1_R_U_THERE_ACK))
-        sa->dpd_unacked[!dir] = 0;      /* the peer is alive */
-    if (!ikd_msg_notify(m, IKD_N_V1_R_U_THERE))
+    if (ikd_digest_notify(&m->digest, IKD_N_V1_R_U_THERE_ACK))
+        LIVE(sa)->dpd_unacked[!dir] = 0;      /* the peer is alive */
+    if (!ikd_digest_notify(&m->digest, IKD_N_V1_R_U_THERE))
         return;
     /* Each R-U-THERE carries a new sequence number (RFC 3706 5.5), so
      * unanswered ones are counted rather than matched one by one. */
-    if (!sa->dpd_unacked[dir])
-        sa->dpd_first[dir] = c->fi->frame;
-    sa->dpd_last[dir] = c->fi->frame;
-    sa->dpd_unacked[dir]++;
-    if (sa->dpd_unacked[dir] == V1_DPD_UNACKED && !ikd_sa_has_failure(sa))
-        report_dpd_v1(c->t, sa, dir, c->fi->frame);
+    if (!LIVE(sa)->dpd_unacked[dir])
+        LIVE(sa)->dpd_first[dir] = c->fi->frame;
+    LIVE(sa)->dpd_last[dir] = c->fi->frame;
+    LIVE(sa)->dpd_unacked[dir]++;
+    if (LIVE(sa)->dpd_unacked[dir] == V1_DPD_UNACKED && !ikd_sa_has_failure(sa))
+        report_dpd_v1(c, sa, dir, c->fi->frame);
 }
 
 /* ------------------------------------------------------------ Deletes */
@@ -238,7 +252,7 @@ check_delete(ikd_rule_ctx *c)
         g_string_append_printf(s, ", %s %u", ctx, ctx_frame);
     else
         g_string_append(s, ": the tunnel is torn down (administrator, lifetime or DPD)");
-    f = ikd_report(c->t, sa, NULL, c->fi->frame, IKD_CAUSE_SA_DELETED, FALSE);
+    f = ikd_report(c->fs, sa, NULL, c->fi->frame, IKD_CAUSE_SA_DELETED, FALSE);
     ikd_finding_evidence(f, ctx_frame);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
@@ -259,9 +273,9 @@ check_cookie(ikd_rule_ctx *c)
     ikd_finding *f;
 
     if (m->version < 2 || m->exch_type != IKD_X2_IKE_SA_INIT || c->fi->role != IKD_ROLE_RESPONSE ||
-        c->fi->retransmission_of || !c->ex || !ikd_msg_notify(m, IKD_N_COOKIE))
+        c->fi->retransmission_of || !c->ex || !ikd_digest_notify(&m->digest, IKD_N_COOKIE))
         return;
-    f = ikd_report(c->t, c->sa, NULL, c->fi->frame, IKD_CAUSE_COOKIE_CHALLENGE, FALSE);
+    f = ikd_report(c->fs, c->sa, NULL, c->fi->frame, IKD_CAUSE_COOKIE_CHALLENGE, FALSE);
     ikd_finding_evidence(f, c->ex->request.frame);
     ikd_finding_message(f, "The responder %s answered the IKE_SA_INIT request of frame %u with a COOKIE "
                         "(anti-DoS, RFC 7296 2.6) instead of its proposal: it has many half-open IKE SAs "
@@ -284,7 +298,7 @@ ikd_rules_liveness(ikd_rule_ctx *c)
     if (!c->sa || !m || m->kind != IKD_MSG_IKE)
         return;
     if (c->ex && c->fi->role == IKD_ROLE_REQUEST && !c->fi->retransmission_of && is_liveness_check(m))
-        c->sa->liveness_frame = c->fi->frame;
+        LIVE(c->sa)->liveness_frame = c->fi->frame;
     check_dpd_v2(c);
     if (m->malformed)
         return;
@@ -294,20 +308,21 @@ ikd_rules_liveness(ikd_rule_ctx *c)
 }
 
 void
-ikd_rules_liveness_finish(ikd_tracker *t, ikd_sa *sa)
+ikd_rules_liveness_finish(ikd_rule_ctx *c)
 {
+    ikd_sa *sa = c->sa;
     /* A liveness check still unanswered at the end, retransmitted fewer
      * times than the one-pass rule waits for: the peer may be dead, the
      * capture simply ended first. */
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         const ikd_digest *d = ex->request.msg;
-        if (!ex->request.frame || ex->request.frame != sa->liveness_frame || ex->response.frame ||
+        if (!ex->request.frame || ex->request.frame != LIVE(sa)->liveness_frame || ex->response.frame ||
             ex->request.n_sent < 2 || ex->diagnosed_in || !d || !sa->ike_established || ikd_sa_has_failure(sa))
             continue;
-        report_dpd_v2(t, sa, ex, ex->request.last_frame, d->encrypted && !d->decrypted, TRUE);
+        report_dpd_v2(c, sa, ex, ex->request.last_frame, d->encrypted && !d->decrypted, TRUE);
     }
     for (int dir = 0; dir < 2; dir++) {
-        if (sa->dpd_unacked[dir] >= 2 && !ikd_sa_has_failure(sa))
-            report_dpd_v1(t, sa, dir, sa->dpd_last[dir]);
+        if (LIVE(sa)->dpd_unacked[dir] >= 2 && !ikd_sa_has_failure(sa))
+            report_dpd_v1(c, sa, dir, LIVE(sa)->dpd_last[dir]);
     }
 }

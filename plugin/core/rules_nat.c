@@ -19,8 +19,43 @@
 
 #include <string.h>
 
-#include "rules.h"
+#include "rules_common.h"
+#include "rules_nat.h"
 #include "names.h"
+
+/* This family's state per IKE SA. */
+typedef struct nat_state {
+    gboolean nat_seen;
+    guint32  nat_frame;             /* frame whose NAT-D hashes revealed the NAT */
+    guint8   nat_behind;            /* IKD_NAT_BEHIND_* */
+    guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
+    guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
+    gint64   frag_first_ms;         /* capture time of frag_first, milliseconds */
+    gint64   frag_last_ms;
+    guint32  first_4500;            /* first IKE message on UDP 4500 */
+} nat_state;
+
+static nat_state *
+nat_of(const ikd_sa *sa)
+{
+    /* state is created on first use, also from a reading rule */
+    return ikd_sa_family_state((ikd_sa *)sa, IKD_SLOT_NAT, sizeof(nat_state));
+}
+#define NAT(sa) nat_of(sa)
+
+guint8
+ikd_nat_behind(const ikd_sa *sa)
+{
+    return NAT(sa)->nat_behind;
+}
+
+/* ESP flows without an IKE SA that esp-one-way was reported on: the
+ * family's state for the whole capture. */
+static gpointer
+reported_flows_new(void)
+{
+    return g_hash_table_new(g_direct_hash, g_direct_equal);
+}
 
 #define NAT_T_PORT 4500
 
@@ -102,13 +137,13 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
     ikd_finding *f;
 
     if (src_mismatch)
-        sa->nat_behind |= sender_init ? IKD_NAT_BEHIND_INITIATOR : IKD_NAT_BEHIND_RESPONDER;
+        NAT(sa)->nat_behind |= sender_init ? IKD_NAT_BEHIND_INITIATOR : IKD_NAT_BEHIND_RESPONDER;
     if (dst_mismatch)
-        sa->nat_behind |= sender_init ? IKD_NAT_BEHIND_RESPONDER : IKD_NAT_BEHIND_INITIATOR;
-    if (sa->nat_seen)
+        NAT(sa)->nat_behind |= sender_init ? IKD_NAT_BEHIND_RESPONDER : IKD_NAT_BEHIND_INITIATOR;
+    if (NAT(sa)->nat_seen)
         return;                 /* one note per SA: the first frame that shows it */
-    sa->nat_seen = TRUE;
-    sa->nat_frame = c->fi->frame;
+    NAT(sa)->nat_seen = TRUE;
+    NAT(sa)->nat_frame = c->fi->frame;
 
     ikd_addr_to_str(&m->src, sbuf, sizeof sbuf);
     ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf);
@@ -127,7 +162,7 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
                                "%s:%u, where the capture shows the packet going, so the %s is behind "
                                "a NAT and the capture was taken on its side of that NAT",
                                ikd_side_name(sender_init), sbuf, dbuf, m->dport, ikd_side_name(!sender_init));
-    f = ikd_report(c->t, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
+    f = ikd_report(c->fs, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
     ikd_finding_set(&f->hint, "NAT traversal is needed: UDP 500 and 4500 must pass between the peers, "
@@ -231,26 +266,26 @@ on_4500(const ikd_msg *m)
 }
 
 static void
-report_4500_blocked(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
+report_4500_blocked(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
 {
     char abuf[64], bbuf[64];
     const ikd_addr *peer = ex->from_initiator ? &sa->resp_addr : &sa->init_addr;
     const ikd_addr *self = ex->from_initiator ? &sa->init_addr : &sa->resp_addr;
-    guint32 answered = last_answer_before(sa, ex, sa->first_4500);
-    ikd_finding *f = ikd_report(t, sa, ex, frame, IKD_CAUSE_UDP_4500_BLOCKED, TRUE);
+    guint32 answered = last_answer_before(sa, ex, NAT(sa)->first_4500);
+    ikd_finding *f = ikd_report(c->fs, sa, ex, frame, IKD_CAUSE_UDP_4500_BLOCKED, TRUE);
 
     ikd_finding_evidence(f, ex->request.frame);
-    ikd_finding_evidence(f, sa->nat_frame);
+    ikd_finding_evidence(f, NAT(sa)->nat_frame);
     ikd_finding_evidence(f, answered);
     ikd_peer_str(self, bbuf, sizeof bbuf);
     ikd_peer_str(peer, abuf, sizeof abuf);
-    if (sa->nat_frame)
+    if (NAT(sa)->nat_frame)
         ikd_finding_message(f, "%s request of frame %u from %s to %s on UDP 4500 was sent %u times and "
                             "never answered%s, although %s answered on UDP 500 (frame %u): UDP 4500 is "
                             "blocked on the path; the peers moved to it because of the NAT detected in "
                             "frame %u", ikd_exchange_name(ex->version, ex->exch_type), ex->request.frame,
                             bbuf, abuf, ex->request.n_sent, at_end ? " before the capture ended" : "",
-                            abuf, answered, sa->nat_frame);
+                            abuf, answered, NAT(sa)->nat_frame);
     else
         ikd_finding_message(f, "%s request of frame %u from %s to %s on UDP 4500 was sent %u times and "
                             "never answered%s, although %s answered on UDP 500 (frame %u): UDP 4500 is "
@@ -273,10 +308,10 @@ check_4500_blocked(ikd_rule_ctx *c)
 
     if (!ikd_unanswered_at_threshold(c) || !on_4500(c->m))
         return FALSE;
-    if (!c->sa->first_4500 || !last_answer_before(c->sa, ex, c->sa->first_4500) ||
+    if (!NAT(c->sa)->first_4500 || !last_answer_before(c->sa, ex, NAT(c->sa)->first_4500) ||
         ikd_peer_heard_after(c->sa, ex, ex->request.frame) || ikd_sa_has_failure(c->sa))
         return FALSE;
-    report_4500_blocked(c->t, c->sa, ex, c->fi->frame, FALSE);
+    report_4500_blocked(c, c->sa, ex, c->fi->frame, FALSE);
     return TRUE;
 }
 
@@ -338,15 +373,15 @@ fragmentation_hint(ikd_finding *f, const ikd_sa *sa)
 }
 
 static void
-report_fragmented_request(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
+report_fragmented_request(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
 {
     char abuf[64];
     const ikd_addr *peer = ex->from_initiator ? &sa->resp_addr : &sa->init_addr;
-    ikd_finding *f = ikd_report(t, sa, ex, frame, IKD_CAUSE_IP_FRAGMENTATION, TRUE);
+    ikd_finding *f = ikd_report(c->fs, sa, ex, frame, IKD_CAUSE_IP_FRAGMENTATION, TRUE);
     GString *s = g_string_new(NULL);
 
     ikd_finding_evidence(f, ex->request.frame);
-    ikd_finding_evidence(f, sa->frag_last);
+    ikd_finding_evidence(f, NAT(sa)->frag_last);
     g_string_append_printf(s, "%s request of frame %u to %s (%u bytes of IKE) was sent %u times in IP "
                            "fragments and never answered%s: a fragment is lost on the path (firewalls and "
                            "NATs often drop non-first fragments), so the peer never gets the whole datagram",
@@ -367,7 +402,7 @@ check_fragmented_request(ikd_rule_ctx *c)
 
     if (!ikd_unanswered_at_threshold(c) || !c->m->ip_fragmented || ikd_sa_has_failure(c->sa))
         return FALSE;
-    report_fragmented_request(c->t, c->sa, ex, c->fi->frame, FALSE);
+    report_fragmented_request(c, c->sa, ex, c->fi->frame, FALSE);
     return TRUE;
 }
 
@@ -375,19 +410,19 @@ check_fragmented_request(ikd_rule_ctx *c)
  * the capture point saw only part of each (e.g. behind the device that
  * drops the others), and Wireshark shows no UDP, let alone IKE. */
 static void
-report_orphan_fragments(ikd_tracker *t, ikd_sa *sa, guint32 frame)
+report_orphan_fragments(ikd_rule_ctx *c, ikd_sa *sa, guint32 frame)
 {
     char abuf[64], bbuf[64];
-    ikd_finding *f = ikd_report(t, sa, NULL, frame, IKD_CAUSE_IP_FRAGMENTATION, TRUE);
+    ikd_finding *f = ikd_report(c->fs, sa, NULL, frame, IKD_CAUSE_IP_FRAGMENTATION, TRUE);
     GString *s = g_string_new(NULL);
 
-    ikd_finding_evidence(f, sa->frag_first);
+    ikd_finding_evidence(f, NAT(sa)->frag_first);
     g_string_append_printf(s, "%u IP fragments of UDP datagrams between %s and %s (frames %u to %u) were "
                            "never completed: the other fragments did not reach the capture point, so an "
                            "IKE message too large for the path MTU (typically IKE_AUTH with certificates) "
                            "is lost on the way",
-                           sa->frag_orphans, ikd_peer_str(&sa->init_addr, abuf, sizeof abuf),
-                           ikd_peer_str(&sa->resp_addr, bbuf, sizeof bbuf), sa->frag_first, frame);
+                           NAT(sa)->frag_orphans, ikd_peer_str(&sa->init_addr, abuf, sizeof abuf),
+                           ikd_peer_str(&sa->resp_addr, bbuf, sizeof bbuf), NAT(sa)->frag_first, frame);
     fragmentation_support(sa, s);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
@@ -404,8 +439,8 @@ report_orphan_fragments(ikd_tracker *t, ikd_sa *sa, guint32 frame)
 static gboolean
 orphans_evident(const ikd_sa *sa, guint32 min_count)
 {
-    return sa->frag_orphans >= min_count && !sa->ike_established && !ikd_sa_has_failure(sa) &&
-           sa->frag_last_ms - sa->frag_first_ms >= ORPHAN_SPAN_MS &&
+    return NAT(sa)->frag_orphans >= min_count && !sa->ike_established && !ikd_sa_has_failure(sa) &&
+           NAT(sa)->frag_last_ms - NAT(sa)->frag_first_ms >= ORPHAN_SPAN_MS &&
            !ikd_sa_has_cause(sa, IKD_CAUSE_IP_FRAGMENTATION);
 }
 
@@ -416,15 +451,15 @@ on_fragment(ikd_rule_ctx *c)
     const ikd_config *cfg = ikd_tracker_config(c->t);
     gint64 ms = c->m->ts_sec * 1000 + c->m->ts_nsec / 1000000;
 
-    if (!sa->frag_orphans) {
-        sa->frag_first = c->fi->frame;
-        sa->frag_first_ms = ms;
+    if (!NAT(sa)->frag_orphans) {
+        NAT(sa)->frag_first = c->fi->frame;
+        NAT(sa)->frag_first_ms = ms;
     }
-    sa->frag_last = c->fi->frame;
-    sa->frag_last_ms = ms;
-    sa->frag_orphans++;
+    NAT(sa)->frag_last = c->fi->frame;
+    NAT(sa)->frag_last_ms = ms;
+    NAT(sa)->frag_orphans++;
     if (orphans_evident(sa, cfg->no_response_retransmits + 1))
-        report_orphan_fragments(c->t, sa, c->fi->frame);
+        report_orphan_fragments(c, sa, c->fi->frame);
 }
 
 /* ------------------------------------------------------------ ESP */
@@ -438,14 +473,14 @@ report_not_encapsulated(ikd_rule_ctx *c, int dir)
     /* Raw ESP seen both ways through a NAT works (a 1:1 NAT passes it); one
      * way only, it is what keeps the tunnel from carrying traffic. */
     gboolean back = sa->esp[!dir].count > 0;
-    ikd_finding *f = ikd_report(c->t, sa, NULL, c->fi->frame, IKD_CAUSE_ESP_NOT_ENCAPSULATED, !back);
+    ikd_finding *f = ikd_report(c->fs, sa, NULL, c->fi->frame, IKD_CAUSE_ESP_NOT_ENCAPSULATED, !back);
 
-    ikd_finding_evidence(f, sa->nat_frame);
+    ikd_finding_evidence(f, NAT(sa)->nat_frame);
     ikd_finding_message(f, "ESP in frame %u from %s to %s (SPI 0x%08x) is sent raw (IP protocol 50), "
                         "although a NAT was detected in frame %u: a NAT that translates ports cannot "
                         "forward raw ESP, it must be UDP-encapsulated on port 4500 (RFC 3948)%s",
                         c->fi->frame, ikd_addr_to_str(&m->src, sbuf, sizeof sbuf),
-                        ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf), m->esp_spi, sa->nat_frame,
+                        ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf), m->esp_spi, NAT(sa)->nat_frame,
                         back ? "; raw ESP also flows back, so this NAT passes it" : "");
     ikd_finding_set(&f->hint, "make both peers use UDP encapsulation: NAT-T enabled (libreswan "
                     "encapsulation=auto or yes, Cisco crypto isakmp nat-traversal and crypto ipsec "
@@ -454,12 +489,12 @@ report_not_encapsulated(ikd_rule_ctx *c, int dir)
 }
 
 static void
-report_one_way(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
+report_one_way(ikd_rule_ctx *c, ikd_sa *sa, int dir, guint32 frame)
 {
     char sbuf[64], dbuf[64];
     const ikd_addr *from = dir == 0 ? &sa->init_addr : &sa->resp_addr;
     const ikd_addr *to = dir == 0 ? &sa->resp_addr : &sa->init_addr;
-    ikd_finding *f = ikd_report(t, sa, NULL, frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
+    ikd_finding *f = ikd_report(c->fs, sa, NULL, frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
 
     ikd_addr_to_str(from, sbuf, sizeof sbuf);
     ikd_addr_to_str(to, dbuf, sizeof dbuf);
@@ -483,22 +518,6 @@ report_one_way(ikd_tracker *t, ikd_sa *sa, int dir, guint32 frame)
  * burst (parallel DNS queries, a TCP window) legitimately precedes the
  * first answer by a round trip, never by half a second. */
 #define ONE_WAY_SPAN_MS 500
-
-/* One more ESP packet in direction d. */
-static void
-count_esp(ikd_esp_dir *d, const ikd_rule_ctx *c)
-{
-    gint64 ms = c->m->ts_sec * 1000 + c->m->ts_nsec / 1000000;
-
-    if (!d->count) {
-        d->first = c->fi->frame;
-        d->first_ms = ms;
-        d->spi = c->m->esp_spi;
-    }
-    d->last = c->fi->frame;
-    d->last_ms = ms;
-    d->count++;
-}
 
 /* At least min_count packets one way over ONE_WAY_SPAN_MS, none back. */
 static gboolean
@@ -525,20 +544,17 @@ on_esp(ikd_rule_ctx *c)
     int dir = ikd_addr_equal(&m->src, &sa->init_addr) ? 0 : 1;   /* as tracker.c counts */
     gboolean raw = m->sport == 0 && m->dport == 0;
 
-    count_esp(&sa->esp[dir], c);
-    if (raw && !sa->esp_first_raw)
-        sa->esp_first_raw = c->fi->frame;
     /* Large ESP-in-UDP packets are fragmented too: the fragments seen so far
      * belonged to this datagram, not to a lost IKE message. */
     if (m->ip_fragmented)
-        sa->frag_orphans = 0;
+        NAT(sa)->frag_orphans = 0;
 
-    if (raw && sa->nat_seen && !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED)) {
+    if (raw && NAT(sa)->nat_seen && !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED)) {
         report_not_encapsulated(c, dir);
         return;
     }
     if (one_way_evident(sa, dir, cfg->esp_one_way_packets))
-        report_one_way(c->t, sa, dir, c->fi->frame);
+        report_one_way(c, sa, dir, c->fi->frame);
 }
 
 /* ESP between hosts whose IKE negotiation is not in the capture (it began
@@ -551,18 +567,18 @@ on_esp_without_sa(ikd_rule_ctx *c)
     const ikd_msg *m = c->m;
     const ikd_config *cfg = ikd_tracker_config(c->t);
     ikd_esp_flow *fl = ikd_tracker_esp_flow(c->t, &m->src, &m->dst);
-    int dir = ikd_addr_equal(&m->src, &fl->host[0]) ? 0 : 1;
+    GHashTable *reported = ikd_tracker_family_state(c->t, IKD_SLOT_NAT, reported_flows_new,
+                                                    (GDestroyNotify)g_hash_table_destroy);
+    int dir = fl && ikd_addr_equal(&m->src, &fl->host[0]) ? 0 : 1;
     char sbuf[64], dbuf[64];
     ikd_finding *f;
 
-    count_esp(&fl->dir[dir], c);
-    fl->raw |= m->sport == 0 && m->dport == 0;
-    if (fl->reported || !one_way(fl->dir, dir, cfg->esp_one_way_packets))
+    if (!fl || g_hash_table_contains(reported, fl) || !one_way(fl->dir, dir, cfg->esp_one_way_packets))
         return;
-    fl->reported = TRUE;
+    g_hash_table_add(reported, fl);
     ikd_addr_to_str(&fl->host[dir], sbuf, sizeof sbuf);
     ikd_addr_to_str(&fl->host[!dir], dbuf, sizeof dbuf);
-    f = ikd_report(c->t, NULL, NULL, c->fi->frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
+    f = ikd_report(c->fs, NULL, NULL, c->fi->frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
     ikd_finding_evidence(f, fl->dir[dir].first);
     ikd_finding_message(f, "ESP flows one way only: %u packets from %s to %s (frames %u to %u, SPI 0x%08x, "
                         "%s) and none back from %s; the IKE negotiation of this tunnel is not in the "
@@ -599,12 +615,12 @@ ikd_rules_nat(ikd_rule_ctx *c)
     if (m->kind != IKD_MSG_IKE)
         return;
 
-    if (on_4500(m) && !c->sa->first_4500)
-        c->sa->first_4500 = c->fi->frame;
+    if (on_4500(m) && !NAT(c->sa)->first_4500)
+        NAT(c->sa)->first_4500 = c->fi->frame;
     if (m->ip_fragmented) {
         /* the fragments seen so far belonged to this message */
-        c->sa->frag_ike_last = c->fi->frame;
-        c->sa->frag_orphans = 0;
+        NAT(c->sa)->frag_ike_last = c->fi->frame;
+        NAT(c->sa)->frag_orphans = 0;
     }
     /* a fragmented request on 4500 is lost to fragmentation, not to a
      * blocked port: the more specific diagnosis first */
@@ -619,27 +635,28 @@ ikd_rules_nat(ikd_rule_ctx *c)
 }
 
 void
-ikd_rules_nat_finish(ikd_tracker *t, ikd_sa *sa)
+ikd_rules_nat_finish(ikd_rule_ctx *c)
 {
+    ikd_sa *sa = c->sa;
     /* Requests still unanswered when the capture ended, retransmitted at
      * least once (fewer times than the one-pass rules wait for). */
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         if (!ex->request.frame || ex->response.frame || ex->request.n_sent < 2 || ex->diagnosed_in ||
             ikd_sa_has_failure(sa) || ex->exch_type == IKD_X1_INFORMATIONAL)
             continue;
-        if (sa->frag_ike_last && sa->frag_ike_last >= ex->request.frame &&
-            sa->frag_ike_last <= ex->request.last_frame)
-            report_fragmented_request(t, sa, ex, ex->request.last_frame, TRUE);
-        else if (sa->first_4500 && ex->request.frame >= sa->first_4500 &&
-                 last_answer_before(sa, ex, sa->first_4500) && !ikd_peer_heard_after(sa, ex, ex->request.frame))
-            report_4500_blocked(t, sa, ex, ex->request.last_frame, TRUE);
+        if (NAT(sa)->frag_ike_last && NAT(sa)->frag_ike_last >= ex->request.frame &&
+            NAT(sa)->frag_ike_last <= ex->request.last_frame)
+            report_fragmented_request(c, sa, ex, ex->request.last_frame, TRUE);
+        else if (NAT(sa)->first_4500 && ex->request.frame >= NAT(sa)->first_4500 &&
+                 last_answer_before(sa, ex, NAT(sa)->first_4500) && !ikd_peer_heard_after(sa, ex, ex->request.frame))
+            report_4500_blocked(c, sa, ex, ex->request.last_frame, TRUE);
     }
     if (orphans_evident(sa, 2))
-        report_orphan_fragments(t, sa, sa->frag_last);
+        report_orphan_fragments(c, sa, NAT(sa)->frag_last);
 
     /* ESP one way, fewer packets than the one-pass rule waits for. */
     for (int dir = 0; dir < 2; dir++) {
         if (one_way_evident(sa, dir, 2))
-            report_one_way(t, sa, dir, sa->esp[dir].last);
+            report_one_way(c, sa, dir, sa->esp[dir].last);
     }
 }

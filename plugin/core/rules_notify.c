@@ -13,7 +13,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include "rules.h"
+#include "rules_common.h"
 #include "names.h"
 
 /* names.c keeps one name per number; where IKEv1 (RFC 2408 3.14.1) and
@@ -220,7 +220,7 @@ ikd_rules_notify(ikd_rule_ctx *c)
 
     name = notify_name(m->version, n->type, nbuf, sizeof nbuf);
     meaning = notify_meaning(m->version, n->type);
-    f = ikd_report(c->t, sa, failure && !response && about ? about : ex, c->fi->frame, IKD_CAUSE_NOTIFY_ERROR,
+    f = ikd_report(c->fs, sa, failure && !response && about ? about : ex, c->fi->frame, IKD_CAUSE_NOTIFY_ERROR,
                    failure);
     if (about)
         ikd_finding_evidence(f, about->request.frame);

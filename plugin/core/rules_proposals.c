@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "rules.h"
+#include "rules_common.h"
 #include "names.h"
 
 static const char *tf_type_words[] = { "?", "encryption", "PRF", "integrity", "DH group", "ESN" };
@@ -137,11 +137,11 @@ pinpoint(const ikd_digest *refused, const ikd_digest *known, guint8 protocol,
 /* What the capture shows 'peer' accepting: a response it sent that chose
  * an SA of this protocol, else an offer it made as an initiator. */
 static const ikd_digest *
-known_acceptable(ikd_tracker *t, const ikd_addr *peer, guint8 protocol, guint32 before_frame,
+known_acceptable(ikd_rule_ctx *c, const ikd_addr *peer, guint8 protocol, guint32 before_frame,
                  const char **how)
 {
     const ikd_digest *chosen = NULL, *offered = NULL;
-    const GPtrArray *sas = ikd_tracker_sas_at(t, peer);   /* the peer's SAs only */
+    const GPtrArray *sas = ikd_tracker_sas_at(c->t, peer);   /* the peer's SAs only */
 
     for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         const ikd_sa *sa = g_ptr_array_index(sas, s);
@@ -205,9 +205,9 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     char abuf[64];
     char *offered = offer ? ikd_proposals_to_config(offer->prop, offer->n_prop, offer->tf) : g_strdup("(not captured)");
     const char *how = NULL;
-    const ikd_digest *known = known_acceptable(c->t, refuser, protocol, offer ? offer->frame : 0, &how);
+    const ikd_digest *known = known_acceptable(c, refuser, protocol, offer ? offer->frame : 0, &how);
     GString *mismatch = g_string_new(NULL), *wanted = g_string_new(NULL);
-    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, cause, TRUE);
+    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, cause, TRUE);
     guint n = offer ? offer->n_prop : 0;
 
     if (offer)
@@ -347,7 +347,7 @@ rules_v2(ikd_rule_ctx *c)
         /* The initiator retries with the group asked for when it offered
          * that group (strongSwan and libreswan do): recoverable.  A group it
          * never offered cannot be agreed on. */
-        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_DH_GROUP_MISMATCH, !offered);
+        ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_DH_GROUP_MISMATCH, !offered);
         const char *sent_kw = ikd_group_keyword(sent), *want_kw = ikd_group_keyword(want);
         if (rq)
             ikd_finding_evidence(f, rq->frame);
@@ -381,7 +381,7 @@ rules_v2(ikd_rule_ctx *c)
              * peer accepted without KE before, is a PFS mismatch. */
             gboolean is_ike_rekey = rq && rq->n_prop && rq->prop[0].protocol == IKD_PROTO_IKE;
             const char *how = NULL;
-            const ikd_digest *known = rq ? known_acceptable(c->t, responder, IKD_PROTO_ESP, rq->frame, &how) : NULL;
+            const ikd_digest *known = rq ? known_acceptable(c, responder, IKD_PROTO_ESP, rq->frame, &how) : NULL;
             if (!is_ike_rekey && rq && rq->has_ke && known) {
                 gboolean same_algs = TRUE;
                 const ikd_proposal *kp = &known->prop[0];
@@ -399,7 +399,7 @@ rules_v2(ikd_rule_ctx *c)
                 if (same_algs && !known_pfs) {
                     char *offered = ikd_proposals_to_config(rq->prop, rq->n_prop, rq->tf);
                     char *k = ikd_proposal_to_config(&known->prop[0], known->tf);
-                    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_PFS_MISMATCH, TRUE);
+                    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_PFS_MISMATCH, TRUE);
                     ikd_finding_evidence(f, rq->frame);
                     ikd_finding_evidence(f, known->frame);
                     ikd_finding_set(&f->offered, "%s", offered);
@@ -462,13 +462,13 @@ rules_v1(ikd_rule_ctx *c)
     if (c->fi->retransmission_of)
         return;
 
-    if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_msg_notify(m, IKD_N_NO_PROPOSAL_CHOSEN)) &&
+    if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_digest_notify(&m->digest, IKD_N_NO_PROPOSAL_CHOSEN)) &&
         !c->sa->ike_established && ikd_sa_has_cause(c->sa, IKD_CAUSE_IKE_PROPOSAL_MISMATCH)) {
         /* The same refusal of a retransmitted offer (libreswan re-sends MM1
          * after NO_PROPOSAL_CHOSEN; each refusal has a new message ID). */
         return;
     }
-    if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_msg_notify(m, IKD_N_NO_PROPOSAL_CHOSEN))) {
+    if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_digest_notify(&m->digest, IKD_N_NO_PROPOSAL_CHOSEN))) {
         ikd_exchange *qm = v1_pending_quick(c->sa, &m->src);
         if (!c->sa->ike_established || !qm) {
             report_no_proposal(c, v1_first_offer(c->sa), IKD_PROTO_IKE, IKD_CAUSE_IKE_PROPOSAL_MISMATCH,
@@ -476,7 +476,7 @@ rules_v1(ikd_rule_ctx *c)
         } else {
             const ikd_digest *rq = qm->request.msg;
             const char *how = NULL;
-            const ikd_digest *known = rq ? known_acceptable(c->t, &m->src, IKD_PROTO_ESP, rq->frame, &how) : NULL;
+            const ikd_digest *known = rq ? known_acceptable(c, &m->src, IKD_PROTO_ESP, rq->frame, &how) : NULL;
             GString *mm = g_string_new(NULL), *wanted = g_string_new(NULL);
             if (known && rq)
                 pinpoint(rq, known, IKD_PROTO_ESP, mm, wanted);
@@ -497,7 +497,7 @@ rules_v1(ikd_rule_ctx *c)
         if ((rq->decrypted || !rq->encrypted) && (c->d->decrypted || !c->d->encrypted) &&
             rq->has_ke != c->d->has_ke) {
             char abuf[64];
-            ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_PFS_MISMATCH, TRUE);
+            ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_PFS_MISMATCH, TRUE);
             ikd_finding_evidence(f, rq->frame);
             ikd_finding_set(&f->mismatch, "PFS");
             ikd_finding_message(f, "Quick Mode %s in frame %u %s a KE payload but the answer from %s %s one: "

@@ -7,7 +7,8 @@
 
 #include <string.h>
 
-#include "rules.h"
+#include "rules_common.h"
+#include "rules_psk.h"
 #include "names.h"
 
 static const char *
@@ -39,7 +40,7 @@ icmp_meaning(guint8 v6, guint8 type, guint8 code)
 }
 
 static void
-report_no_response(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
+report_no_response(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
 {
     char abuf[64];
     const ikd_slot *s = &ex->request;
@@ -54,7 +55,7 @@ report_no_response(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame, 
      * retransmissions are a consequence, not another cause. */
     if (ikd_sa_has_cause(sa, IKD_CAUSE_NO_RESPONSE) || ikd_sa_has_failure(sa))
         return;
-    f = ikd_report(t, sa, ex, frame, cause, TRUE);
+    f = ikd_report(c->fs, sa, ex, frame, cause, TRUE);
     ikd_finding_evidence(f, s->frame);
     why = NULL;
     guint32 heard = ikd_peer_heard_after(sa, ex, s->frame);
@@ -89,7 +90,7 @@ on_icmp(ikd_rule_ctx *c)
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_NO_RESPONSE))
         return;
     const char *meaning = icmp_meaning(m->icmp_v6, m->icmp_type, m->icmp_code);
-    f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_NO_RESPONSE, TRUE);
+    f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_NO_RESPONSE, TRUE);
     ikd_finding_evidence(f, c->fi->icmp_for);
     ikd_finding_message(f, "%s answered the IKE message of frame %u with ICMP%s type %u code %u: %s",
                         ikd_peer_str(&m->src, abuf, sizeof abuf), c->fi->icmp_for,
@@ -179,11 +180,11 @@ peer_spoke_in(const ikd_sa *sa, const ikd_addr *peer)
  * Returns a frame that shows it, or 0.  (When the algorithms differ, the
  * proposal is the better explanation: rules_proposals.c.) */
 static guint32
-peer_speaks_only_other(ikd_tracker *t, const ikd_sa *self, const ikd_addr *peer, guint8 version,
+peer_speaks_only_other(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *peer, guint8 version,
                        const ikd_digest *offer)
 {
     guint32 shown = 0;
-    const GPtrArray *sas = ikd_tracker_sas_at(t, peer);   /* the peer's SAs only */
+    const GPtrArray *sas = ikd_tracker_sas_at(c->t, peer);   /* the peer's SAs only */
     for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         const ikd_sa *sa = g_ptr_array_index(sas, s);
         guint32 fr;
@@ -207,7 +208,7 @@ static void
 ikd_rules_version(ikd_rule_ctx *c)
 {
     const ikd_msg *m = c->m;
-    const ikd_notify *n = ikd_msg_notify(m, IKD_N_INVALID_MAJOR_VERSION);
+    const ikd_notify *n = ikd_digest_notify(&m->digest, IKD_N_INVALID_MAJOR_VERSION);
     gboolean other_version = c->sa->version != m->version && c->fi->role != IKD_ROLE_REQUEST;
     guint32 shown = 0;
     guint8 v = c->sa->version, other = v == 1 ? 2 : 1;
@@ -223,9 +224,9 @@ ikd_rules_version(ikd_rule_ctx *c)
         else
             first = m->exch_type == IKD_X1_INFORMATIONAL && !c->sa->ike_established && c->sa->exchanges &&
                     c->sa->exchanges->phase1_step == 1 && !c->sa->exchanges->response.frame;
-        if (!first || !ikd_msg_notify(m, IKD_N_NO_PROPOSAL_CHOSEN) ||
+        if (!first || !ikd_digest_notify(&m->digest, IKD_N_NO_PROPOSAL_CHOSEN) ||
             ikd_addr_equal(&m->src, &c->sa->init_addr) ||
-            !(shown = peer_speaks_only_other(c->t, c->sa, &m->src, v,
+            !(shown = peer_speaks_only_other(c, c->sa, &m->src, v,
                                              m->version >= 2 ? c->ex->request.msg
                                              : c->sa->exchanges ? c->sa->exchanges->request.msg : NULL)))
             return;
@@ -233,7 +234,7 @@ ikd_rules_version(ikd_rule_ctx *c)
 
     const ikd_exchange *first_ex = c->sa->exchanges;
     guint32 rq = first_ex && first_ex->request.frame ? first_ex->request.frame : c->sa->first_frame;
-    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_IKE_VERSION_MISMATCH, TRUE);
+    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_IKE_VERSION_MISMATCH, TRUE);
     ikd_finding_evidence(f, rq);
     ikd_finding_evidence(f, shown);
     ikd_finding_set(&f->mismatch, "IKE version");
@@ -272,21 +273,22 @@ ikd_rules_reachability(ikd_rule_ctx *c)
     /* The n-th retransmission of an unanswered request. */
     if (ikd_unanswered_at_threshold(c) &&
         /* an IKEv1 MM5 stall with a PSK is a psk-mismatch (rules_auth.c) */
-        !ikd_rules_auth_stall(c->t, c->sa, c->ex, c->fi->frame, FALSE))
-        report_no_response(c->t, c->sa, c->ex, c->fi->frame, FALSE);
+        !ikd_rules_psk_stall(c, c->sa, c->ex, c->fi->frame, FALSE))
+        report_no_response(c, c->sa, c->ex, c->fi->frame, FALSE);
 
     ikd_rules_version(c);
 }
 
 void
-ikd_rules_reachability_finish(ikd_tracker *t, ikd_sa *sa)
+ikd_rules_reachability_finish(ikd_rule_ctx *c)
 {
+    ikd_sa *sa = c->sa;
     /* A request still unanswered at the end of the capture, retransmitted
      * at least once: the capture ended before the daemon gave up. */
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         if (ex->request.frame && !ex->response.frame && ex->request.n_sent >= 2 &&
             ex->exch_type != IKD_X1_INFORMATIONAL && !ex->diagnosed_in &&
-            !ikd_rules_auth_stall(t, sa, ex, ex->request.last_frame, TRUE))
-            report_no_response(t, sa, ex, ex->request.last_frame, TRUE);
+            !ikd_rules_psk_stall(c, sa, ex, ex->request.last_frame, TRUE))
+            report_no_response(c, sa, ex, ex->request.last_frame, TRUE);
     }
 }

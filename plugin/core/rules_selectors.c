@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "rules.h"
+#include "rules_common.h"
 #include "names.h"
 
 /* The prefix length if start..end is one CIDR block, else -1. */
@@ -150,7 +150,7 @@ ikd_rules_selectors(ikd_rule_ctx *c)
                 }
                 if (narrowed && inside) {
                     char *o = ts_text(rq), *r = ts_text(d);
-                    ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_NARROWED, FALSE);
+                    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_NARROWED, FALSE);
                     ikd_finding_evidence(f, rq->frame);
                     ikd_finding_set(&f->offered, "%s", o);
                     ikd_finding_set(&f->chosen, "%s", r);
@@ -169,7 +169,7 @@ ikd_rules_selectors(ikd_rule_ctx *c)
         }
         char *o = rq ? ts_text(rq) : g_strdup("(request not captured)");
         char nbuf[32];
-        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_MISMATCH, TRUE);
+        ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_MISMATCH, TRUE);
         if (rq)
             ikd_finding_evidence(f, rq->frame);
         ikd_finding_set(&f->offered, "%s", o);
@@ -185,7 +185,7 @@ ikd_rules_selectors(ikd_rule_ctx *c)
     }
 
     /* IKEv1: INVALID_ID_INFORMATION about a Quick Mode. */
-    if (c->m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_msg_notify(c->m, IKD_N_INVALID_ID_INFORMATION))) {
+    if (c->m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_digest_notify(&c->m->digest, IKD_N_INVALID_ID_INFORMATION))) {
         const ikd_digest *qm = NULL;
         for (ikd_exchange *ex = c->sa->exchanges; ex; ex = ex->next_in_sa) {
             if (ex->exch_type == IKD_X1_QUICK && !ex->final.frame && ex->request.msg)
@@ -194,7 +194,7 @@ ikd_rules_selectors(ikd_rule_ctx *c)
         if (!qm)
             return;
         char *o = ts_text(qm);
-        ikd_finding *f = ikd_report(c->t, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_MISMATCH, TRUE);
+        ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_TS_MISMATCH, TRUE);
         ikd_finding_evidence(f, qm->frame);
         ikd_finding_set(&f->offered, "%s", o);
         ikd_finding_set(&f->mismatch, "traffic selectors");

@@ -15,11 +15,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "tracker.h"
-#include "rules.h"
 #include "names.h"
 
 struct ikd_tracker {
@@ -32,12 +30,12 @@ struct ikd_tracker {
     GHashTable  *sas_by_addr;       /* endpoint address -> GPtrArray of ikd_sa (rules
                                        that compare a peer's SAs; bench: no scan of
                                        every SA per failure) */
-    GPtrArray   *findings;          /* every finding, for freeing */
     GPtrArray   *digests;
     GPtrArray   *exchanges;
     ikd_sa      *sas, *last_sa;
     guint32      n_sas;
-    gboolean     finished;
+    gpointer     family_state[IKD_FAMILY_SLOTS];
+    GDestroyNotify family_destroy[IKD_FAMILY_SLOTS];
     gsize        bytes;
 };
 
@@ -59,20 +57,10 @@ ikd_config_defaults(ikd_config *cfg)
 }
 
 static void
-free_finding(gpointer p)
-{
-    ikd_finding *f = p;
-    g_free(f->message);
-    g_free(f->offered);
-    g_free(f->chosen);
-    g_free(f->mismatch);
-    g_free(f->hint);
-    g_free(f);
-}
-
-static void
 free_sa(ikd_sa *sa)
 {
+    for (guint i = 0; i < IKD_FAMILY_SLOTS; i++)
+        g_free(sa->family_state[i]);
     g_free(sa->findings);
     g_free(sa);
 }
@@ -149,7 +137,6 @@ ikd_tracker_new(const ikd_config *cfg)
     t->esp_flows = g_hash_table_new_full(peers_key_hash, peers_key_equal, g_free, g_free);
     t->sas_by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
-    t->findings = g_ptr_array_new_with_free_func(free_finding);
     t->digests = g_ptr_array_new_with_free_func(g_free);
     t->exchanges = g_ptr_array_new_with_free_func(g_free);
     return t;
@@ -166,7 +153,10 @@ ikd_tracker_free(ikd_tracker *t)
     g_hash_table_destroy(t->sa_by_peers);
     g_hash_table_destroy(t->esp_flows);
     g_hash_table_destroy(t->sas_by_addr);
-    g_ptr_array_free(t->findings, TRUE);
+    for (guint i = 0; i < IKD_FAMILY_SLOTS; i++) {
+        if (t->family_state[i] && t->family_destroy[i])
+            t->family_destroy[i](t->family_state[i]);
+    }
     g_ptr_array_free(t->digests, TRUE);
     g_ptr_array_free(t->exchanges, TRUE);
     for (ikd_sa *sa = t->sas, *next; sa; sa = next) {
@@ -179,7 +169,6 @@ ikd_tracker_free(ikd_tracker *t)
 const ikd_config *ikd_tracker_config(const ikd_tracker *t) { return &t->cfg; }
 ikd_sa *ikd_tracker_sas(ikd_tracker *t) { return t->sas; }
 guint32 ikd_tracker_sa_count(const ikd_tracker *t) { return t->n_sas; }
-gboolean ikd_tracker_finished(const ikd_tracker *t) { return t->finished; }
 gsize ikd_tracker_memory(const ikd_tracker *t) { return t->bytes; }
 
 const GPtrArray *
@@ -272,32 +261,7 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
 #define IKD_COPY_ARRAY(field, n, type) \
     do { d->field = (type *)p; memcpy(p, m->field, (n) * sizeof(type)); p += IKD_ALIGN8((n) * sizeof(type)); } while (0)
 
-    d->frame = m->frame;
-    d->version = m->version;
-    d->exch_type = m->exch_type;
-    d->flags = m->flags;
-    d->encrypted = m->encrypted;
-    d->decrypted = m->decrypted;
-    d->has_sa = m->has_sa;
-    d->has_ke = m->has_ke;
-    d->has_auth = m->has_auth;
-    d->has_cert = m->has_cert;
-    d->has_certreq = m->has_certreq;
-    d->has_hash = m->has_hash;
-    d->auth_method = m->auth_method;
-    d->ke_group = m->ke_group;
-    d->ke_len = m->ke_len;
-    d->content_len = m->content_len;
-    d->ts_sec = m->ts_sec;
-    d->ts_nsec = m->ts_nsec;
-    d->n_prop = m->n_prop;
-    d->n_tf = m->n_tf;
-    d->n_notify = m->n_notify;
-    d->n_ts = m->n_ts;
-    d->n_id = m->n_id;
-    d->n_natd = m->n_natd;
-    d->n_vid = m->n_vid;
-    d->n_cert = m->n_cert;
+    *d = m->digest;
     IKD_COPY_ARRAY(prop, m->n_prop, ikd_proposal);
     IKD_COPY_ARRAY(tf, m->n_tf, ikd_transform);
     IKD_COPY_ARRAY(notify, m->n_notify, ikd_notify);
@@ -306,10 +270,6 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
     IKD_COPY_ARRAY(natd, m->n_natd, ikd_blob);
     IKD_COPY_ARRAY(vid, m->n_vid, ikd_blob);
     IKD_COPY_ARRAY(cert, m->n_cert, ikd_cert);
-    d->has_eap = m->has_eap;
-    d->eap_code = m->eap_code;
-    d->eap_type = m->eap_type;
-    d->n_certreq = m->n_certreq;
     IKD_COPY_ARRAY(certreq, m->n_certreq, ikd_certreq);
 #undef IKD_COPY_ARRAY
 #undef IKD_ALIGN8
@@ -336,104 +296,32 @@ ikd_tracker_lookup(ikd_tracker *t, guint32 frame)
     return g_hash_table_lookup(t->frames, GUINT_TO_POINTER(frame));
 }
 
-/* ------------------------------------------------------------ findings */
+/* ------------------------------------------------------------ family state */
 
-ikd_finding *
-ikd_report(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
-           ikd_cause cause, gboolean failure)
+gpointer
+ikd_sa_family_state(ikd_sa *sa, guint slot, gsize size)
 {
-    ikd_finding *f = g_new0(ikd_finding, 1);
-    ikd_frame_info *fi;
+    g_return_val_if_fail(slot < IKD_FAMILY_SLOTS, NULL);
+    if (!sa->family_state[slot])
+        sa->family_state[slot] = g_malloc0(size);
+    return sa->family_state[slot];
+}
 
-    f->cause = cause;
-    f->failure = failure;
-    f->frame = frame;
-    f->sa = sa;
-    f->exchange = ex;
-    g_ptr_array_add(t->findings, f);
-    t->bytes += sizeof *f;
-
-    /* Keep the frame's findings in report order. */
-    fi = ikd_tracker_lookup(t, frame);
-    if (fi) {
-        ikd_finding **pp = &fi->findings;
-        while (*pp)
-            pp = &(*pp)->next_on_frame;
-        *pp = f;
+gpointer
+ikd_tracker_family_state(ikd_tracker *t, guint slot, gpointer (*create)(void), GDestroyNotify destroy)
+{
+    g_return_val_if_fail(slot < IKD_FAMILY_SLOTS, NULL);
+    if (!t->family_state[slot]) {
+        t->family_state[slot] = create();
+        t->family_destroy[slot] = destroy;
     }
-    if (sa) {
-        if (sa->n_findings == sa->findings_cap) {
-            sa->findings_cap = sa->findings_cap ? 2 * sa->findings_cap : 4;
-            sa->findings = g_renew(ikd_finding *, sa->findings, sa->findings_cap);
-        }
-        sa->findings[sa->n_findings++] = f;
-        if (failure) {
-            sa->outcome = sa->ike_established ? IKD_OUTCOME_CHILD_FAILED : IKD_OUTCOME_FAILED;
-            if (sa->ike_established)
-                sa->child_failed = TRUE;
-        }
-    }
-    if (ex && !ex->diagnosed_in) {
-        ex->diagnosed_in = frame;
-        ex->diagnosed_cause = cause;
-    }
-    if (ex && failure)
-        ex->failed = TRUE;
-    ikd_finding_evidence(f, frame);
-    return f;
+    return t->family_state[slot];
 }
 
 void
-ikd_finding_evidence(ikd_finding *f, guint32 frame)
+ikd_tracker_account(ikd_tracker *t, gsize bytes)
 {
-    if (!frame)
-        return;
-    for (guint i = 0; i < f->n_evidence; i++) {
-        if (f->evidence[i] == frame)
-            return;
-    }
-    if (f->n_evidence < IKD_MAX_EVIDENCE)
-        f->evidence[f->n_evidence++] = frame;
-}
-
-void
-ikd_finding_set(char **field, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    g_free(*field);
-    *field = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-}
-
-void
-ikd_finding_message(ikd_finding *f, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    g_free(f->message);
-    f->message = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-}
-
-gboolean
-ikd_sa_has_failure(const ikd_sa *sa)
-{
-    for (guint32 i = 0; i < sa->n_findings; i++) {
-        if (sa->findings[i]->failure)
-            return TRUE;
-    }
-    return FALSE;
-}
-
-gboolean
-ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause)
-{
-    for (guint32 i = 0; i < sa->n_findings; i++) {
-        if (sa->findings[i]->cause == cause)
-            return TRUE;
-    }
-    return FALSE;
+    t->bytes += bytes;
 }
 
 /* ------------------------------------------------------------ SAs */
@@ -844,7 +732,7 @@ v2_state(const ikd_exchange *ex, const ikd_frame_info *fi, const ikd_digest *d)
 /* ------------------------------------------------------------ entry */
 
 static ikd_frame_info *
-add_ike(ikd_tracker *t, const ikd_msg *m)
+add_ike(ikd_tracker *t, const ikd_msg *m, ikd_digest **digest)
 {
     ikd_sa *sa = find_or_create_sa(t, m);
     ikd_frame_info *fi = new_frame_info(t, m);
@@ -903,13 +791,7 @@ add_ike(ikd_tracker *t, const ikd_msg *m)
             sa->child_established = TRUE;
     }
 
-    ikd_rule_ctx c = { t, sa, ex, fi, m, d };
-    ikd_rules_message(&c);
-
-    if (sa->outcome != IKD_OUTCOME_FAILED && sa->outcome != IKD_OUTCOME_CHILD_FAILED) {
-        if (sa->ike_established)
-            sa->outcome = IKD_OUTCOME_ESTABLISHED;
-    }
+    *digest = d;
     return fi;
 }
 
@@ -927,23 +809,59 @@ sa_between(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
     return latest ? latest->sa : NULL;
 }
 
+/* One more ESP packet in direction d. */
+static void
+count_esp(ikd_esp_dir *d, const ikd_msg *m)
+{
+    gint64 ms = m->ts_sec * 1000 + m->ts_nsec / 1000000;
+
+    if (!d->count) {
+        d->first = m->frame;
+        d->first_ms = ms;
+        d->spi = m->esp_spi;
+    }
+    d->last = m->frame;
+    d->last_ms = ms;
+    d->count++;
+}
+
+static ikd_esp_flow *
+esp_flow_new(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
+{
+    ikd_esp_flow *f = ikd_tracker_esp_flow(t, a, b);
+    ikd_peers_key pk;
+
+    if (f)
+        return f;
+    f = g_new0(ikd_esp_flow, 1);
+    f->host[0] = *a;
+    f->host[1] = *b;
+    peers_key(&pk, a, b);
+    g_hash_table_insert(t->esp_flows, g_memdup2(&pk, sizeof pk), f);
+    t->bytes += sizeof *f + 64;
+    return f;
+}
+
 static ikd_frame_info *
 add_esp(ikd_tracker *t, const ikd_msg *m)
 {
     ikd_sa *sa = sa_between(t, &m->src, &m->dst);
     ikd_frame_info *fi;
 
+    gboolean raw = m->sport == 0 && m->dport == 0;
+
     fi = new_frame_info(t, m);
     fi->role = IKD_ROLE_ESP;
     fi->sa = sa;
     if (sa) {
-        if (ikd_addr_equal(&m->src, &sa->init_addr))
-            sa->n_esp_i2r++;
-        else
-            sa->n_esp_r2i++;
+        count_esp(&sa->esp[ikd_addr_equal(&m->src, &sa->init_addr) ? 0 : 1], m);
+        if (raw && !sa->esp_first_raw)
+            sa->esp_first_raw = m->frame;
+    } else {
+        ikd_esp_flow *fl = esp_flow_new(t, &m->src, &m->dst);
+        count_esp(&fl->dir[ikd_addr_equal(&m->src, &fl->host[0]) ? 0 : 1], m);
+        fl->raw |= raw;
     }
-    ikd_rule_ctx c = { t, sa, NULL, fi, m, NULL };
-    ikd_rules_other(&c);
     return fi;
 }
 
@@ -951,18 +869,9 @@ ikd_esp_flow *
 ikd_tracker_esp_flow(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
 {
     ikd_peers_key pk;
-    ikd_esp_flow *f;
 
     peers_key(&pk, a, b);
-    f = g_hash_table_lookup(t->esp_flows, &pk);
-    if (f)
-        return f;
-    f = g_new0(ikd_esp_flow, 1);
-    f->host[0] = *a;
-    f->host[1] = *b;
-    g_hash_table_insert(t->esp_flows, g_memdup2(&pk, sizeof pk), f);
-    t->bytes += sizeof *f + 64;
-    return f;
+    return g_hash_table_lookup(t->esp_flows, &pk);
 }
 
 /* An IP fragment of a UDP datagram, not reassembled in this frame: of
@@ -979,8 +888,6 @@ add_ip_fragment(ikd_tracker *t, const ikd_msg *m)
     fi = new_frame_info(t, m);
     fi->role = IKD_ROLE_IP_FRAGMENT;
     fi->sa = sa;
-    ikd_rule_ctx c = { t, sa, NULL, fi, m, NULL };
-    ikd_rules_other(&c);
     return fi;
 }
 
@@ -1011,28 +918,20 @@ add_icmp(ikd_tracker *t, const ikd_msg *m)
         }
         fi->exchange = ex;
     }
-    ikd_rule_ctx c = { t, sa, ex, fi, m, NULL };
-    ikd_rules_other(&c);
     return fi;
 }
 
 ikd_frame_info *
-ikd_tracker_add(ikd_tracker *t, const ikd_msg *m)
+ikd_tracker_add(ikd_tracker *t, const ikd_msg *m, ikd_digest **digest)
 {
     ikd_frame_info *fi;
 
-    fi = ikd_tracker_lookup(t, m->frame);
-    if (fi)
-        return fi;              /* seen already: the first pass ran twice */
-    /* The GUI may draw rows (a later pass) while a file is still being read
-     * or a live capture goes on: new frames reopen the end-of-capture rules
-     * for the SAs they touch. */
-    t->finished = FALSE;
+    *digest = NULL;
     switch (m->kind) {
     case IKD_MSG_IKE:
         if (m->version < 1 || m->version > 2)
             return NULL;
-        fi = add_ike(t, m);
+        fi = add_ike(t, m, digest);
         break;
     case IKD_MSG_ESP:
         fi = add_esp(t, m);
@@ -1049,25 +948,4 @@ ikd_tracker_add(ikd_tracker *t, const ikd_msg *m)
     if (fi && fi->sa)
         fi->sa->touched = m->frame;
     return fi;
-}
-
-void
-ikd_tracker_finish(ikd_tracker *t)
-{
-    if (t->finished)
-        return;
-    t->finished = TRUE;
-    for (ikd_sa *sa = t->sas; sa; sa = sa->next) {
-        if (sa->finished_at && sa->finished_at == sa->touched)
-            continue;           /* nothing new since the last time */
-        sa->finished_at = sa->touched;
-        ikd_rules_finish(t, sa);
-        if (sa->outcome == IKD_OUTCOME_INCOMPLETE && !sa->ike_established) {
-            /* An answered but unreadable IKE_AUTH / MM5-6 is not "incomplete". */
-            for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-                if (ex->response.msg && ex->response.msg->encrypted && !ex->response.msg->decrypted)
-                    sa->outcome = IKD_OUTCOME_ENCRYPTED;
-            }
-        }
-    }
 }

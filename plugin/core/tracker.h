@@ -1,7 +1,8 @@
 /* tracker.h
  * IKE SAs and exchanges across a capture: which SA and exchange a frame
  * belongs to, request <-> response, retransmissions, IKEv1 Main/Aggressive/
- * Quick Mode and IKEv2 states, and the findings the rules attach.
+ * Quick Mode and IKEv2 states, ESP between the peers.  The tracker calls no
+ * rule: diagnose.c runs the rules after it has placed a frame.
  *
  * The tracker is fed ikd_msg values in frame order on the first pass only;
  * what it returns for a frame stays valid until ikd_tracker_free().  Later
@@ -21,49 +22,11 @@
 
 typedef struct ikd_sa ikd_sa;
 
-/* ikd_sa.nat_behind: which side a NAT hides, as seen from the capture point. */
-#define IKD_NAT_BEHIND_INITIATOR 0x01
-#define IKD_NAT_BEHIND_RESPONDER 0x02
 typedef struct ikd_exchange ikd_exchange;
 
-#define IKD_MAX_EVIDENCE 8
-
-typedef struct ikd_finding {
-    ikd_cause cause;
-    gboolean  failure;
-    guint32   frame;                /* the frame that carries it */
-    guint32   evidence[IKD_MAX_EVIDENCE];
-    guint8    n_evidence;
-    char     *message;              /* a full sentence with frames and values */
-    char     *offered, *chosen, *mismatch, *hint;   /* NULL when not known */
-    ikd_sa   *sa;
-    ikd_exchange *exchange;         /* NULL when not about one exchange */
-    struct ikd_finding *next_on_frame;
-} ikd_finding;
-
-/* The parts of a message the rules compare later, copied compactly. */
-typedef struct ikd_digest {
-    guint32  frame;
-    guint8   version, exch_type, flags, encrypted, decrypted;
-    guint8   has_sa, has_ke, has_auth, has_cert, has_certreq, has_hash;
-    guint8   auth_method;
-    guint16  ke_group, ke_len;
-    guint8   n_prop, n_tf, n_notify, n_ts, n_id, n_natd, n_vid, n_cert;
-    guint32  content_len;
-    gint64   ts_sec;
-    gint32   ts_nsec;
-    ikd_proposal *prop;
-    ikd_transform *tf;
-    ikd_notify *notify;
-    ikd_ts *ts;
-    ikd_ident *id;
-    ikd_blob *natd;
-    ikd_blob *vid;
-    ikd_cert *cert;
-    guint8   has_eap, eap_code, eap_type;   /* EAP (rules_auth.c) */
-    guint8   n_certreq;             /* CAs asked for (rules_auth.c) */
-    ikd_certreq *certreq;
-} ikd_digest;
+/* Findings are made and kept by findings.c; the tracker only anchors them
+ * on their frame, SA and exchange. */
+struct ikd_finding;
 
 typedef enum {
     IKD_ROLE_NONE,
@@ -122,12 +85,16 @@ typedef enum {
     IKD_OUTCOME_ENCRYPTED
 } ikd_outcome;
 
-/* ESP seen in one direction between two peers (rules_nat.c). */
+/* ESP seen in one direction between two peers. */
 typedef struct ikd_esp_dir {
     guint32  first, last, count;    /* frames */
     guint32  spi;                   /* SPI of the first packet */
     gint64   first_ms, last_ms;     /* capture times, milliseconds */
 } ikd_esp_dir;
+
+/* Rule families keep per-SA state of their own in a slot each (rules.h
+ * numbers them); the tracker only frees it with the SA. */
+#define IKD_FAMILY_SLOTS 4
 
 struct ikd_sa {
     guint64  spi_key;               /* tracker's index key: the initiator's SPI */
@@ -144,29 +111,17 @@ struct ikd_sa {
     ikd_outcome outcome;
     gboolean ike_established, child_established, child_failed;
     guint32  n_exchanges, n_retransmissions, n_findings;
-    guint32  n_esp_i2r, n_esp_r2i;  /* ESP packets seen between the peers */
     guint32  n_frames;
     guint32  touched;               /* last frame of any kind assigned to it */
     guint32  finished_at;           /* 'touched' when the end rules last ran */
     ikd_exchange *exchanges, *last_exchange;
     ikd_exchange *phase1_current;   /* IKEv1: the MM/AM pair in progress */
-    ikd_finding **findings;         /* every finding about this SA */
+    struct ikd_finding **findings;  /* every finding about this SA (findings.c) */
     guint32  findings_cap;
-    gboolean nat_seen;
-    /* Path facts kept by rules_nat.c and rules_liveness.c. */
-    guint32  nat_frame;             /* frame whose NAT-D hashes revealed the NAT */
-    guint8   nat_behind;            /* IKD_NAT_BEHIND_* as seen from the capture point */
-    ikd_esp_dir esp[2];             /* [0] initiator->responder, [1] back */
+    ikd_esp_dir esp[2];             /* ESP between the peers: [0] initiator->responder,
+                                       [1] back */
     guint32  esp_first_raw;         /* first ESP frame not in UDP, 0 = none */
-    guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
-    guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
-    gint64   frag_first_ms;         /* capture time of frag_first, milliseconds */
-    gint64   frag_last_ms;
-    guint32  first_4500;            /* first IKE message on UDP 4500 */
-    guint32  dpd_first[2], dpd_last[2], dpd_unacked[2]; /* IKEv1 R-U-THERE by sender */
-    guint32  liveness_frame;        /* last IKEv2 liveness check (empty INFORMATIONAL) */
-    guint8   ike_chosen_idx_valid;
-    ikd_digest *ike_chosen;         /* the response that chose the IKE SA */
+    gpointer family_state[IKD_FAMILY_SLOTS];
     struct ikd_sa *next;
 };
 
@@ -181,7 +136,7 @@ typedef struct ikd_frame_info {
     guint32  icmp_for;              /* ICMP error: the IKE frame it quotes */
     guint8   malformed;
     const char *state;
-    ikd_finding *findings;          /* findings carried by this frame */
+    struct ikd_finding *findings;   /* findings carried by this frame (findings.c) */
 } ikd_frame_info;
 
 typedef struct ikd_config {
@@ -199,15 +154,13 @@ void ikd_config_defaults(ikd_config *cfg);
 ikd_tracker *ikd_tracker_new(const ikd_config *cfg);
 void ikd_tracker_free(ikd_tracker *t);
 
-/* First pass: account for one frame.  Returns NULL when the frame is of no
- * interest (kind NONE).  The result lives as long as the tracker. */
-ikd_frame_info *ikd_tracker_add(ikd_tracker *t, const ikd_msg *m);
+/* First pass: account for one new frame (not looked up before).  Returns
+ * NULL when the frame is of no interest (kind NONE); *digest is the IKE
+ * message's digest as its exchange keeps it, NULL for other frames.  The
+ * result lives as long as the tracker. */
+ikd_frame_info *ikd_tracker_add(ikd_tracker *t, const ikd_msg *m, ikd_digest **digest);
 ikd_frame_info *ikd_tracker_lookup(ikd_tracker *t, guint32 frame);
 
-/* End of capture (second pass, statistics): conclusions that need to know
- * nothing more will come, e.g. an unanswered request at the end. */
-void ikd_tracker_finish(ikd_tracker *t);
-gboolean ikd_tracker_finished(const ikd_tracker *t);
 
 /* All SAs in order of first appearance. */
 ikd_sa *ikd_tracker_sas(ikd_tracker *t);
@@ -232,24 +185,25 @@ const char *ikd_outcome_name(ikd_outcome o);
 gsize ikd_tracker_memory(const ikd_tracker *t);
 
 /* ESP between two hosts without an IKE SA in the capture (the capture began
- * after the negotiation): rules_nat.c follows its directions. */
+ * after the negotiation), followed in both directions. */
 typedef struct ikd_esp_flow {
     ikd_addr host[2];               /* [0] the first sender */
     ikd_esp_dir dir[2];             /* from host[i] */
-    gboolean raw, reported;
+    gboolean raw;
 } ikd_esp_flow;
 
-/* The flow between a and b, created on first use; lives with the tracker. */
+/* The flow between a and b, either way round, or NULL (the tracker makes
+ * one for each pair of hosts that exchange ESP without an IKE SA). */
 ikd_esp_flow *ikd_tracker_esp_flow(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b);
 
-/* For the rules (rules.h): report a finding on frame 'frame'. */
-ikd_finding *ikd_report(ikd_tracker *t, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
-                        ikd_cause cause, gboolean failure);
-void ikd_finding_evidence(ikd_finding *f, guint32 frame);
-void ikd_finding_message(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-void ikd_finding_set(char **field, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-gboolean ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause);
-/* Does any finding about this SA say it failed? */
-gboolean ikd_sa_has_failure(const ikd_sa *sa);
+/* A rule family's state for this SA: 'size' zeroed bytes on first use,
+ * freed with the SA (plain data only). */
+gpointer ikd_sa_family_state(ikd_sa *sa, guint slot, gsize size);
+/* A rule family's state for the whole capture: made by 'create' on first
+ * use, destroyed with the tracker. */
+gpointer ikd_tracker_family_state(ikd_tracker *t, guint slot, gpointer (*create)(void),
+                                  GDestroyNotify destroy);
+/* Counts heap bytes the rules hold (ikd_tracker_memory()). */
+void ikd_tracker_account(ikd_tracker *t, gsize bytes);
 
 #endif /* IKD_TRACKER_H */

@@ -2,13 +2,14 @@
 """Keep docs/ true: each CASE checks one document against the plugin.
 
   fields     docs/fields.md lists exactly the ikediag.* fields tshark -G fields
-             shows, with their types; the expert-info severities match the
-             cause table (plugin/core/causes.c); the preferences and their
+             shows, with their types; every registered per-cause expert
+             info belongs to a cause of the list (plugin/core/causes.def);
+             the preferences and their
              defaults match -G defaultprefs; every example filter compiles.
-  diagnoses  docs/diagnoses.md has one entry per cause keyword of causes.c,
+  diagnoses  docs/diagnoses.md has one entry per cause keyword of causes.def,
              no entry for a keyword that does not exist, and every entry has
              the parts an analyst needs (wire, meaning, fixes per
-             implementation, keys).
+             implementation, keys) and its expert infos' severities.
   training   every exercise of docs/training.md: its filter, run on its
              capture, gives exactly the frames its answer states.
   coloring   docs/ikediag.colorfilters parses, every rule's filter compiles,
@@ -48,16 +49,16 @@ def lab(name):
     raise Failure("no capture in %s" % d)
 
 
-SEV = {"IKD_SEV_CHAT": "Chat", "IKD_SEV_NOTE": "Note", "IKD_SEV_WARN": "Warning", "IKD_SEV_ERROR": "Error"}
+SEV = {"CHAT": "Chat", "NOTE": "Note", "WARN": "Warning", "ERROR": "Error"}
 
 
 def cause_table():
-    """[(keyword, expert_name, severity, recovered_severity)] from causes.c"""
-    src = read("plugin/core/causes.c")
-    rows = re.findall(r'\{\s*IKD_CAUSE_\w+\s*,\s*"([^"]+)"\s*,\s*"([^"]+)"\s*,\s*"[^"]*"\s*,\s*'
-                      r'(IKD_SEV_\w+)\s*,\s*(IKD_SEV_\w+)', src)
-    check(len(rows) >= 20, "could not read the cause table from causes.c (%d rows)" % len(rows))
-    return [(k, e, SEV[s], SEV[r]) for k, e, s, r in rows]
+    """[(keyword, expert_name, severity, recovered_severity, group)] from causes.def"""
+    src = read("plugin/core/causes.def")
+    rows = re.findall(r'^IKD_CAUSE\(\s*\w+\s*,\s*"([^"]+)"\s*,\s*"[^"]*"\s*,\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)\s*\)',
+                      src, re.M)
+    check(len(rows) >= 20, "could not read the cause list from causes.def (%d rows)" % len(rows))
+    return [(k, k.replace("-", "_"), SEV[s], SEV[r], g.capitalize()) for k, g, s, r in rows]
 
 
 def table_rows(text, heading):
@@ -99,15 +100,11 @@ def case_fields():
             ex = code(cells[3])
             check(ex, "%s: %s has no example filter" % (heading, name))
             examples.append(ex)
-    tables = table_rows(doc, "Expert infos")
-    expert_sev = {}
-    for cells in tables:
-        if len(cells) == 5:          # cause table: failure + recovered variants
-            a, b = code(cells[0]), code(cells[3])
-            documented[a] = cells[1]
-            documented[b] = cells[1]
-            expert_sev[a] = cells[2]
-            expert_sev[b] = cells[4]
+    # Per-cause expert infos are documented with their cause (docs/diagnoses.md).
+    for kw, ename, _sev, _rsev, _grp in cause_table():
+        for name in ("ikediag.expert." + ename, "ikediag.expert.%s.info" % ename):
+            if name in registered:
+                documented[name] = registered[name]
     for cells in re.findall(r"^\| `(ikediag\.expert\.[a-z_.]+)` \| (FT_\w+) \| (\w+) \|", doc, re.M):
         documented[cells[0]] = cells[1]
 
@@ -118,11 +115,6 @@ def case_fields():
     wrong = ["%s: doc %s, registered %s" % (n, documented[n], t)
              for n, t in sorted(registered.items()) if documented[n] != t]
     check(not wrong, "types differ: %s" % "; ".join(wrong))
-
-    for kw, ename, sev, rsev in cause_table():
-        f, r = "ikediag.expert." + ename, "ikediag.expert.%s.info" % ename
-        check(expert_sev.get(f) == sev, "%s: doc says %r, causes.c %r" % (f, expert_sev.get(f), sev))
-        check(expert_sev.get(r) == rsev, "%s: doc says %r, causes.c %r" % (r, expert_sev.get(r), rsev))
 
     prefs = {}
     for line in tshark(["-G", "defaultprefs"]).stdout.splitlines():
@@ -149,7 +141,8 @@ def case_diagnoses():
     for m in re.finditer(r"^## `([a-z0-9-]+)`[^\n]*\n(.*?)(?=^## |\Z)", doc, re.M | re.S):
         check(m.group(1) not in entries, "two entries for %s" % m.group(1))
         entries[m.group(1)] = m.group(2)
-    keywords = [k for k, _, _, _ in cause_table()]
+    table = cause_table()
+    keywords = [k for k, _, _, _, _ in table]
     missing = [k for k in keywords if k not in entries]
     stale = [k for k in entries if k not in keywords]
     check(not missing, "cause keywords without an entry in docs/diagnoses.md: %s" % ", ".join(missing))
@@ -158,8 +151,13 @@ def case_diagnoses():
         for part in PARTS:
             check(re.search(r"^\*\*%s" % re.escape(part), body, re.M),
                   "entry %s has no '**%s…**' part" % (k, part))
-    # Same order as the catalogue, so a reader can follow causes.c.
-    check(list(entries) == keywords, "entries not in causes.c order")
+    for kw, ename, sev, rsev, grp in table:
+        want = ("**Expert info:** `ikediag.expert.%s` (%s) when it is a failure, "
+                "`ikediag.expert.%s.info` (%s) otherwise; group %s." % (ename, sev, ename, rsev, grp))
+        check(kw not in entries or want in entries[kw],
+              "entry %s: expected the line %r (from causes.def)" % (kw, want))
+    # Same order as the list, so a reader can follow causes.def.
+    check(list(entries) == keywords, "entries not in causes.def order")
 
 
 # ---------------------------------------------------------------- training

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "core/model.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 #include "core/names.h"
 #include "core/causes.h"
 
@@ -377,12 +377,12 @@ touch(const char *s)
 /* Reads everything the rendering (packet-ikediag.c) and the statistics
  * (stats.c) read. */
 static void
-touch_all(ikd_tracker *t, guint32 last_frame)
+touch_all(ikd_diag *t, guint32 last_frame)
 {
     char buf[64];
 
     for (guint32 f = 0; f <= last_frame; f++) {
-        const ikd_frame_info *fi = ikd_tracker_lookup(t, f);
+        const ikd_frame_info *fi = ikd_diag_lookup(t, f);
         if (!fi)
             continue;
         touch(fi->state);
@@ -416,12 +416,12 @@ touch_all(ikd_tracker *t, guint32 last_frame)
                 sink += fd->evidence[i];
         }
     }
-    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+    for (ikd_sa *sa = ikd_tracker_sas(ikd_diag_tracker(t)); sa; sa = sa->next) {
         for (guint32 i = 0; i < sa->n_findings; i++)
             touch(sa->findings[i]->message);
         sink += ikd_addr_to_str(&sa->init_addr, buf, sizeof buf)[0];
     }
-    sink += ikd_tracker_memory(t);
+    sink += ikd_diag_memory(t);
 }
 
 int
@@ -429,7 +429,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     reader r = { data, size };
     ikd_config cfg;
-    ikd_tracker *t;
+    ikd_diag *t;
     ikd_msg *m = g_new(ikd_msg, 1);
     guint32 frame = 0;
     gint64 now = 1700000000;
@@ -440,7 +440,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg.weak_crypto = (opts & 8) == 0;
     if (opts & 0x10)
         cfg.now_override_sec = 1700000000 + (gint64)(opts >> 5) * 86400 * 365;
-    t = ikd_tracker_new(&cfg);
+    t = ikd_diag_new(&cfg);
 
     /* A 0xfe message head finishes the tracker there (tshark -2 at the end
      * of the first pass; the GUI while a file is still loading); what
@@ -448,20 +448,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int n = 0; n < 4096; n++) {
         if (r.n && r.p[0] == 0xfe) {
             r.p++, r.n--;
-            ikd_tracker_finish(t);
+            ikd_diag_finish(t);
             touch_all(t, frame);
             continue;
         }
         if (!next_msg(&r, m, &frame, &now))
             break;
-        const ikd_frame_info *fi = ikd_tracker_add(t, m);
+        const ikd_frame_info *fi = ikd_diag_add(t, m);
         if (fi)
             touch(fi->state);
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     touch_all(t, frame);
-    ikd_tracker_finish(t);          /* idempotent */
-    ikd_tracker_free(t);
+    ikd_diag_finish(t);          /* idempotent */
+    ikd_diag_free(t);
     g_free(m);
     return 0;
 }

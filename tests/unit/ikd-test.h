@@ -14,7 +14,7 @@
 #include <glib.h>
 
 #include "core/model.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 
 static inline void
 ikd_test_addr(ikd_addr *a, guint8 x, guint8 y, guint8 z, guint8 w)
@@ -75,9 +75,9 @@ ikd_test_notify(ikd_msg *m, guint16 type, const guint8 *data, guint16 len)
 /* ------------------------------------------------- reading the findings */
 
 static inline ikd_frame_info *
-ikd_test_add(ikd_tracker *t, const ikd_msg *m)
+ikd_test_add(ikd_diag *t, const ikd_msg *m)
 {
-    ikd_frame_info *fi = ikd_tracker_add(t, m);
+    ikd_frame_info *fi = ikd_diag_add(t, m);
     g_assert_nonnull(fi);
     return fi;
 }
@@ -104,10 +104,10 @@ ikd_test_has_evidence(const ikd_finding *f, guint32 frame)
 
 /* Findings of one cause over every SA of the tracker. */
 static inline guint
-ikd_test_count_cause(ikd_tracker *t, ikd_cause cause)
+ikd_test_count_cause(ikd_diag *t, ikd_cause cause)
 {
     guint n = 0;
-    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next) {
+    for (ikd_sa *sa = ikd_tracker_sas(ikd_diag_tracker(t)); sa; sa = sa->next) {
         for (guint32 i = 0; i < sa->n_findings; i++)
             n += sa->findings[i]->cause == cause;
     }

@@ -12,7 +12,7 @@
 #include <glib.h>
 
 #include "ikd-test.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 #include "core/names.h"
 #include "core/causes.h"
 
@@ -177,13 +177,13 @@ test_causes_table(void)
 static void
 test_v2_pairing_and_retransmission(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi;
 
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 100);
     offer_aes256_sha256_modp2048(&m);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->sa->number, ==, 1);
     g_assert_cmpint(fi->role, ==, IKD_ROLE_REQUEST);
     g_assert_cmpuint(fi->retransmission_of, ==, 0);
@@ -191,13 +191,13 @@ test_v2_pairing_and_retransmission(void)
     /* the same bytes again: a retransmission of frame 1 */
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 100);
     offer_aes256_sha256_modp2048(&m);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->retransmission_of, ==, 1);
     g_assert_null(fi->findings);
 
     ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, SPI_B, 0, 200);
     offer_aes256_sha256_modp2048(&m);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpint(fi->role, ==, IKD_ROLE_RESPONSE);
     g_assert_cmpuint(fi->exchange->request.frame, ==, 1);
     g_assert_cmpuint(fi->exchange->request.n_sent, ==, 2);
@@ -206,11 +206,11 @@ test_v2_pairing_and_retransmission(void)
     /* IKE_AUTH, encrypted and not decrypted */
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 300);
     m.encrypted = 1;
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpstr(ikd_exchange_name(2, fi->exchange->exch_type), ==, "IKE_AUTH");
     ike(&m, 5, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 400);
     m.encrypted = 1;
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->exchange->request.frame, ==, 4);
     g_assert_cmpstr(fi->state, ==, "IKE_AUTH answered (encrypted)");
     g_assert_cmpuint(fi->sa->number, ==, 1);
@@ -221,19 +221,19 @@ test_v2_pairing_and_retransmission(void)
 
     /* a second IKE SA */
     ike(&m, 6, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 500);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->sa->number, ==, 2);
-    g_assert_cmpuint(ikd_tracker_sa_count(t), ==, 2);
+    g_assert_cmpuint(ikd_tracker_sa_count(ikd_diag_tracker(t)), ==, 2);
 
-    ikd_tracker_finish(t);
-    g_assert_cmpint(ikd_tracker_lookup(t, 5)->sa->outcome, ==, IKD_OUTCOME_ENCRYPTED);
-    ikd_tracker_free(t);
+    ikd_diag_finish(t);
+    g_assert_cmpint(ikd_diag_lookup(t, 5)->sa->outcome, ==, IKD_OUTCOME_ENCRYPTED);
+    ikd_diag_free(t);
 }
 
 static void
 test_v2_invalid_ke_recovered(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi;
     const ikd_finding *f;
@@ -249,11 +249,11 @@ test_v2_invalid_ke_recovered(void)
     tf(&m, IKD_TF_DH, 14, 0);
     m.has_ke = 1;
     m.ke_group = 19;
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
 
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 200);
     notify(&m, IKD_N_INVALID_KE_PAYLOAD, group14, 2);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_DH_GROUP_MISMATCH);
     g_assert_false(f->failure);             /* modp2048 was offered: recoverable */
@@ -265,21 +265,21 @@ test_v2_invalid_ke_recovered(void)
     ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 300);
     m.has_ke = 1;
     m.ke_group = 14;
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->retransmission_of, ==, 0);
     g_assert_cmpint(fi->role, ==, IKD_ROLE_REQUEST);
     g_assert_cmpuint(fi->sa->number, ==, 1);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, SPI_B, 0, 400);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->exchange->request.frame, ==, 3);
     g_assert_null(fi->findings);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_v2_no_proposal_pinpointed(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi;
     const ikd_finding *f;
@@ -287,19 +287,19 @@ test_v2_no_proposal_pinpointed(void)
     /* SA 1: the responder chooses aes128gcm16-prfsha256-ecp256 for someone */
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 1);
     offer_aes128gcm_ecp256(&m);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_B, 0, 2);
     offer_aes128gcm_ecp256(&m);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_null(fi->findings);
 
     /* SA 2: aes256-sha256-modp2048 is refused */
     ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 3);
     offer_aes256_sha256_modp2048(&m);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 4);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_PROPOSAL_MISMATCH);
     g_assert_true(f->failure);
@@ -311,7 +311,7 @@ test_v2_no_proposal_pinpointed(void)
     g_assert_nonnull(strstr(f->message, "203.0.113.20"));
     g_assert_nonnull(strstr(f->message, "frame 2"));
     g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_FAILED);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* Only the DH group differs: the comparison must name it alone, across
@@ -319,7 +319,7 @@ test_v2_no_proposal_pinpointed(void)
 static void
 test_pinpoint_dh_only(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -329,14 +329,14 @@ test_pinpoint_dh_only(void)
     tf(&m, IKD_TF_INTEG, 12, 0);
     tf(&m, IKD_TF_PRF, 5, 0);
     tf(&m, IKD_TF_DH, 19, 0);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_B, 0, 2);
     prop(&m, IKD_PROTO_IKE);
     tf(&m, IKD_TF_ENCR, 12, 256);
     tf(&m, IKD_TF_INTEG, 12, 0);
     tf(&m, IKD_TF_PRF, 5, 0);
     tf(&m, IKD_TF_DH, 19, 0);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
 
     /* two proposals: aes128 (wrong key length) and aes256, both modp2048 */
     ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 3);
@@ -346,20 +346,20 @@ test_pinpoint_dh_only(void)
     tf(&m, IKD_TF_PRF, 5, 0);
     tf(&m, IKD_TF_DH, 14, 0);
     offer_aes256_sha256_modp2048(&m);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 4);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpstr(f->offered, ==, "aes128-sha256-modp2048, aes256-sha256-modp2048");
     g_assert_cmpstr(f->mismatch, ==, "DH group");
     g_assert_nonnull(strstr(f->message, "ecp256"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_v1_main_mode_states(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi;
     static const char *states[] = { NULL, "MM_NO_STATE", "MM_SA_SETUP", "MM_SA_SETUP",
@@ -378,7 +378,7 @@ test_v1_main_mode_states(void)
         }
         if (i >= 5)
             m.encrypted = 1;
-        fi = ikd_tracker_add(t, &m);
+        fi = ikd_diag_add(t, &m);
         g_assert_cmpuint(fi->phase1_msg, ==, i);
         g_assert_cmpstr(fi->state, ==, states[i]);
         if (i % 2 == 0)
@@ -386,38 +386,38 @@ test_v1_main_mode_states(void)
     }
     /* MM5 again, identical: retransmission of frame 5 */
     ike(&m, 7, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, SPI_B, 0, 1005);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->retransmission_of, ==, 5);
     /* Quick Mode: QM1 from the initiator, QM2, QM3 */
     ike(&m, 8, 1, IKD_X1_QUICK, TRUE, FALSE, SPI_A, SPI_B, 77, 2001);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->quick_msg, ==, 1);
     ike(&m, 9, 1, IKD_X1_QUICK, FALSE, FALSE, SPI_A, SPI_B, 77, 2002);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->quick_msg, ==, 2);
     g_assert_cmpuint(fi->exchange->request.frame, ==, 8);
     ike(&m, 10, 1, IKD_X1_QUICK, TRUE, FALSE, SPI_A, SPI_B, 77, 2003);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->quick_msg, ==, 3);
     g_assert_cmpstr(fi->state, ==, "QM_IDLE");
     g_assert_true(fi->sa->child_established);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_no_response(void)
 {
     ikd_config cfg;
-    ikd_tracker *t;
+    ikd_diag *t;
     ikd_msg m;
     ikd_frame_info *fi = NULL;
 
     ikd_config_defaults(&cfg);
     cfg.no_response_retransmits = 2;
-    t = ikd_tracker_new(&cfg);
+    t = ikd_diag_new(&cfg);
     for (guint32 i = 1; i <= 4; i++) {
         ike(&m, i, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 42);
-        fi = ikd_tracker_add(t, &m);
+        fi = ikd_diag_add(t, &m);
         if (i < 3)
             g_assert_null(fi->findings);
         if (i == 3) {
@@ -428,21 +428,21 @@ test_no_response(void)
         }
     }
     g_assert_null(fi->findings);        /* reported once */
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_FAILED);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* An ICMP error quoting the request links to it. */
 static void
 test_icmp_link(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi;
 
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 42);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 42);
     m.kind = IKD_MSG_ICMP_ERROR;
     set_addr(&m.src, 203, 0, 113, 20);
@@ -451,12 +451,12 @@ test_icmp_link(void)
     set_addr(&m.quoted_dst, 203, 0, 113, 20);
     m.icmp_type = 3;
     m.icmp_code = 3;
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpint(fi->role, ==, IKD_ROLE_ICMP);
     g_assert_cmpuint(fi->icmp_for, ==, 1);
     g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
     g_assert_nonnull(strstr(fi->findings->message, "port unreachable"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The peer accepted IKEv1 aes256/sha256/modp2048 in Main Mode (one
@@ -465,7 +465,7 @@ test_icmp_link(void)
 static void
 test_pinpoint_v1_vs_v2_aead(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -475,28 +475,28 @@ test_pinpoint_v1_vs_v2_aead(void)
     tf(&m, IKD_TF_INTEG, ikd_v1_hash_to_integ(4), 0);
     tf(&m, IKD_TF_PRF, ikd_v1_hash_to_prf(4), 0);
     tf(&m, IKD_TF_DH, 14, 0);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 2, 1, IKD_X1_MAIN, FALSE, FALSE, SPI_C, SPI_B, 0, 2);
     prop(&m, IKD_PROTO_IKE)->auth_method = 1;
     tf(&m, IKD_TF_ENCR, 12, 256);
     tf(&m, IKD_TF_INTEG, 12, 0);
     tf(&m, IKD_TF_PRF, 5, 0);
     tf(&m, IKD_TF_DH, 14, 0);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
 
     ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 3);
     prop(&m, IKD_PROTO_IKE);
     tf(&m, IKD_TF_ENCR, 20, 256);
     tf(&m, IKD_TF_PRF, 5, 0);
     tf(&m, IKD_TF_DH, 14, 0);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 4);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpstr(f->offered, ==, "aes256gcm16-prfsha256-modp2048");
     g_assert_cmpstr(f->chosen, ==, "aes256-sha256-modp2048");
     g_assert_cmpstr(f->mismatch, ==, "encryption");
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* IKEv2 fragments (RFC 7383) of one message fill one slot; their
@@ -504,33 +504,33 @@ test_pinpoint_v1_vs_v2_aead(void)
 static void
 test_v2_fragments(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi;
 
     ike(&m, 1, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 10);
     m.frag_number = 1; m.frag_total = 2; m.encrypted = 1;
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     ikd_exchange *ex = fi->exchange;
     ike(&m, 2, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 11);
     m.frag_number = 2; m.frag_total = 2; m.encrypted = 1; m.decrypted = 1; m.has_auth = 1;
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_true(fi->exchange == ex);
     g_assert_cmpuint(fi->retransmission_of, ==, 0);
     g_assert_true(ex->request.msg->has_auth);       /* digest of the reassembling fragment */
     /* both fragments again */
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 10);
     m.frag_number = 1; m.frag_total = 2;
-    g_assert_cmpuint(ikd_tracker_add(t, &m)->retransmission_of, ==, 1);
+    g_assert_cmpuint(ikd_diag_add(t, &m)->retransmission_of, ==, 1);
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 11);
     m.frag_number = 2; m.frag_total = 2;
-    g_assert_cmpuint(ikd_tracker_add(t, &m)->retransmission_of, ==, 2);
+    g_assert_cmpuint(ikd_diag_add(t, &m)->retransmission_of, ==, 2);
     ike(&m, 5, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 20);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_cmpuint(fi->exchange->request.frame, ==, 1);
-    g_assert_cmpuint(ikd_tracker_sa_count(t), ==, 1);
+    g_assert_cmpuint(ikd_tracker_sa_count(ikd_diag_tracker(t)), ==, 1);
     g_assert_cmpuint(fi->sa->n_exchanges, ==, 1);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 int

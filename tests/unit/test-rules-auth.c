@@ -13,7 +13,7 @@
 #include <glib.h>
 
 #include "ikd-test.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 #include "core/names.h"
 #include "core/causes.h"
 
@@ -121,21 +121,21 @@ ike_proposal(ikd_msg *m, guint16 v1_auth)
 /* IKE_SA_INIT request and response (frames f, f+1); 'creq' > 0 adds a
  * CERTREQ for the CA key hash of that byte to the response. */
 static void
-v2_init(ikd_tracker *t, guint32 f, const guint8 *ispi, const guint8 *rspi, guint8 creq)
+v2_init(ikd_diag *t, guint32 f, const guint8 *ispi, const guint8 *rspi, guint8 creq)
 {
     ikd_msg m;
     ike(&m, f, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, ispi, ZERO, 0, 100 + f);
     ike_proposal(&m, 0);
     m.has_ke = m.has_nonce = 1;
     m.ke_group = 14;
-    g_assert_nonnull(ikd_tracker_add(t, &m));
+    g_assert_nonnull(ikd_diag_add(t, &m));
     ike(&m, f + 1, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, ispi, rspi, 0, 200 + f);
     ike_proposal(&m, 0);
     m.has_ke = m.has_nonce = 1;
     m.ke_group = 14;
     if (creq)
         certreq_hash(&m, creq);
-    g_assert_nonnull(ikd_tracker_add(t, &m));
+    g_assert_nonnull(ikd_diag_add(t, &m));
 }
 
 /* A decrypted IKE_AUTH request (IDi, IDr unless NULL, AUTH 'method'). */
@@ -180,15 +180,15 @@ v2_auth_ok(ikd_msg *m, guint32 f, const guint8 *ispi, const guint8 *rspi, const 
 static void
 test_v2_psk_mismatch(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     v2_init(t, 1, SPI_A, SPI_B, 0);
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", "responder.example", 2);
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_true(f->failure);
     g_assert_cmpuint(f->frame, ==, 4);
@@ -200,7 +200,7 @@ test_v2_psk_mismatch(void)
     g_assert_nonnull(strstr(f->hint, "swanctl.conf"));
     g_assert_nonnull(strstr(f->hint, "ipsec.secrets"));
     g_assert_nonnull(strstr(f->hint, "Cisco"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* EAP (RFC 7296 2.16): the first IKE_AUTH request has no AUTH; the AUTH
@@ -208,7 +208,7 @@ test_v2_psk_mismatch(void)
 static void
 test_v2_eap_failed(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -216,26 +216,26 @@ test_v2_eap_failed(void)
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
     m.encrypted = m.decrypted = 1;
     ident(&m, TRUE, 2, "carol@example");
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 404);
     m.encrypted = m.decrypted = 1;
     ident(&m, FALSE, 2, "responder.example");
     m.has_auth = 1;
     m.auth_method = 14;
     m.has_eap = 1;
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 5, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 2, 505);
     m.encrypted = m.decrypted = 1;
     m.has_auth = 1;
     m.auth_method = 2;
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 6, SPI_A, SPI_B);
     m.msgid = 2;
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_nonnull(strstr(f->message, "EAP authentication"));
     g_assert_nonnull(strstr(f->hint, "eap_id"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* EAP-Failure in the IKE_AUTH response (lab capture
@@ -244,7 +244,7 @@ test_v2_eap_failed(void)
 static void
 test_v2_eap_failure(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -253,25 +253,25 @@ test_v2_eap_failure(void)
     m.encrypted = m.decrypted = 1;
     ident(&m, TRUE, 2, "initiator.example");
     certreq_hash(&m, 0xca);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 14);
     cert(&m, RES_DN, LAB_CA, "responder.example", T0 - 86400, T0 + 86400, 0x02);
     m.has_sa = 0;
     m.has_eap = 1;
     m.eap_code = 1;                 /* Request, MD5-Challenge */
     m.eap_type = 4;
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 5, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 2, 505);
     m.encrypted = m.decrypted = 1;
     m.has_eap = 1;
     m.eap_code = 2;
     m.eap_type = 4;
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
     ike(&m, 6, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 2, 606);
     m.encrypted = m.decrypted = 1;
     m.has_eap = 1;
     m.eap_code = 4;                 /* Failure */
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_true(f->failure);
     g_assert_true(ikd_test_has_evidence(f, 5));
@@ -281,14 +281,14 @@ test_v2_eap_failure(void)
     ike(&m, 7, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 3, 707);
     m.encrypted = m.decrypted = 1;
     notify(&m, IKD_N_AUTHENTICATION_FAILED);
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
-    ikd_tracker_free(t);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
+    ikd_diag_free(t);
 }
 
 static void
 test_v2_cert_expired(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -296,9 +296,9 @@ test_v2_cert_expired(void)
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
     /* valid 2020-01-01 .. 2021-01-01, presented in 2023 */
     cert(&m, INI_DN, LAB_CA, "initiator.example", 1577836800, 1609459200, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_EXPIRED);
     g_assert_true(f->failure);
     g_assert_true(ikd_test_has_evidence(f, 3));
@@ -306,13 +306,13 @@ test_v2_cert_expired(void)
     g_assert_nonnull(strstr(f->message, "the initiator sent in frame 3"));
     g_assert_nonnull(strstr(f->message, INI_DN));
     g_assert_nonnull(strstr(f->hint, "renew"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_v2_cert_not_yet_valid(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -320,44 +320,44 @@ test_v2_cert_not_yet_valid(void)
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
     /* valid 2035-01-01 .. 2036-01-01 */
     cert(&m, INI_DN, LAB_CA, "initiator.example", 2051222400, 2082758400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_NOT_YET_VALID);
     g_assert_nonnull(strstr(f->message, "not valid before 2035-01-01 00:00:00 UTC"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* The same certificate judged at a time inside its validity (the
      * tests' clock override) is not the reason any more. */
     ikd_config cfg;
     ikd_config_defaults(&cfg);
     cfg.now_override_sec = 2060000000;
-    t = ikd_tracker_new(&cfg);
+    t = ikd_diag_new(&cfg);
     v2_init(t, 1, SPI_A, SPI_B, 0);
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
     cert(&m, INI_DN, LAB_CA, "initiator.example", 2051222400, 2082758400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_nonnull(strstr(f->message, "digital signature"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The issuer's key is not in the capture: CERTREQ cannot be tied to it. */
 static void
 test_v2_cert_untrusted_likely(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     v2_init(t, 1, SPI_A, SPI_B, 0xca);
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
     cert(&m, INI_DN, OTHER_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
     g_assert_true(ikd_test_has_evidence(f, 2));      /* the CERTREQ */
     g_assert_true(ikd_test_has_evidence(f, 3));      /* the CERT */
@@ -366,7 +366,7 @@ test_v2_cert_untrusted_likely(void)
     g_assert_nonnull(strstr(f->message, "likely reason"));
     g_assert_cmpstr(f->offered, ==, OTHER_CA);
     g_assert_nonnull(strstr(f->hint, "x509ca"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The chain reaches a root whose key hash was not asked for: sure.  And a
@@ -375,7 +375,7 @@ static void
 test_v2_cert_untrusted_chain(void)
 {
     for (int trusted = 0; trusted < 2; trusted++) {
-        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_diag *t = ikd_diag_new(NULL);
         ikd_msg m;
         const ikd_finding *f;
 
@@ -383,16 +383,16 @@ test_v2_cert_untrusted_chain(void)
         v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
         cert(&m, INI_DN, OTHER_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
         cert(&m, OTHER_CA, OTHER_CA, NULL, T0 - 86400, T0 + 86400, trusted ? 0xca : 0x77);
-        ikd_tracker_add(t, &m);
+        ikd_diag_add(t, &m);
         v2_auth_failed(&m, 4, SPI_A, SPI_B);
-        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_diag_add(t, &m));
         if (trusted) {
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
         } else {
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
             g_assert_nonnull(strstr(f->message, "which is not among the CAs the responder asked for"));
         }
-        ikd_tracker_free(t);
+        ikd_diag_free(t);
     }
 }
 
@@ -401,26 +401,26 @@ test_v2_cert_untrusted_chain(void)
 static void
 test_v2_cert_same_ca_as_verifier(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     v2_init(t, 1, SPI_C, SPI_D, 0xca);
     v2_auth_request(&m, 3, SPI_C, SPI_D, "initiator.example", NULL, 14);
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_ok(&m, 4, SPI_C, SPI_D, "responder.example", 14);
     cert(&m, RES_DN, LAB_CA, "responder.example", T0 - 86400, T0 + 86400, 0x02);
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
 
     v2_init(t, 11, SPI_A, SPI_B, 0xca);
     v2_auth_request(&m, 13, SPI_A, SPI_B, "initiator.example", NULL, 14);
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The verifier accepted a certificate from another CA in another SA: said,
@@ -428,52 +428,52 @@ test_v2_cert_same_ca_as_verifier(void)
 static void
 test_v2_cert_untrusted_other_ca_accepted(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     v2_init(t, 1, SPI_C, SPI_D, 0xca);
     v2_auth_request(&m, 3, SPI_C, SPI_D, "initiator.example", NULL, 14);
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_ok(&m, 4, SPI_C, SPI_D, "responder.example", 2);
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
 
     v2_init(t, 11, SPI_A, SPI_B, 0xca);
     v2_auth_request(&m, 13, SPI_A, SPI_B, "initiator.example", NULL, 14);
     cert(&m, INI_DN, OTHER_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x05);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
     g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->message, "while the verifier accepted a certificate from \"C=ZZ, O=ikediag lab, "
                                         "CN=ikediag lab CA\""));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_v2_id_not_in_cert(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     v2_init(t, 1, SPI_A, SPI_B, 0xca);
     v2_auth_request(&m, 3, SPI_A, SPI_B, "road.example", NULL, 14);
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
     g_assert_nonnull(strstr(f->message, "FQDN \"road.example\""));
     g_assert_nonnull(strstr(f->message, "subjectAltName initiator.example"));
     g_assert_cmpstr(f->offered, ==, "road.example");
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* An address ID against a certificate without addresses: many
      * implementations do not bind them (Openswan, Juniper SRX). */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_init(t, 1, SPI_A, SPI_B, 0);
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
     m.encrypted = m.decrypted = 1;
@@ -481,13 +481,13 @@ test_v2_id_not_in_cert(void)
     m.has_auth = 1;
     m.auth_method = 1;
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    g_assert_cmpint(ikd_test_only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
-    ikd_tracker_free(t);
+    g_assert_cmpint(ikd_test_only_finding(ikd_diag_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
+    ikd_diag_free(t);
 
     /* ... but one that lists other addresses contradicts it. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_init(t, 1, SPI_A, SPI_B, 0);
     ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
     m.encrypted = m.decrypted = 1;
@@ -495,20 +495,20 @@ test_v2_id_not_in_cert(void)
     m.has_auth = 1;
     m.auth_method = 1;
     cert(&m, INI_DN, LAB_CA, "initiator.example, 198.51.100.99", T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    g_assert_cmpint(ikd_test_only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_ID_MISMATCH);
-    ikd_tracker_free(t);
+    g_assert_cmpint(ikd_test_only_finding(ikd_diag_add(t, &m))->cause, ==, IKD_CAUSE_ID_MISMATCH);
+    ikd_diag_free(t);
 
     /* The CN stands for the FQDN when there is no subjectAltName. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_init(t, 1, SPI_A, SPI_B, 0);
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
     cert(&m, INI_DN, LAB_CA, NULL, T0 - 86400, T0 + 86400, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 4, SPI_A, SPI_B);
-    g_assert_cmpint(ikd_test_only_finding(ikd_tracker_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
-    ikd_tracker_free(t);
+    g_assert_cmpint(ikd_test_only_finding(ikd_diag_add(t, &m))->cause, ==, IKD_CAUSE_AUTH_FAILED);
+    ikd_diag_free(t);
 }
 
 /* The same initiator address authenticated as initiator.example before and
@@ -516,53 +516,53 @@ test_v2_id_not_in_cert(void)
 static void
 test_v2_id_elsewhere(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     v2_init(t, 1, SPI_C, SPI_D, 0);
     v2_auth_request(&m, 3, SPI_C, SPI_D, "initiator.example", NULL, 2);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_ok(&m, 4, SPI_C, SPI_D, "responder.example", 2);
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
 
     v2_init(t, 11, SPI_A, SPI_B, 0);
     v2_auth_request(&m, 13, SPI_A, SPI_B, "road.example", NULL, 2);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
     g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_true(ikd_test_has_evidence(f, 13));
     g_assert_nonnull(strstr(f->message, "identified as \"road.example\" in frame 13"));
     g_assert_nonnull(strstr(f->message, "authenticated as \"initiator.example\" in frame 3 (IKE SA 1)"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The initiator asks for an IDr the responder does not use. */
 static void
 test_v2_asked_idr(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     v2_init(t, 1, SPI_C, SPI_D, 0);
     v2_auth_request(&m, 3, SPI_C, SPI_D, "initiator.example", NULL, 2);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_ok(&m, 4, SPI_C, SPI_D, "responder.example", 2);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
 
     v2_init(t, 11, SPI_A, SPI_B, 0);
     v2_auth_request(&m, 13, SPI_A, SPI_B, "initiator.example", "gw.example", 2);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_failed(&m, 14, SPI_A, SPI_B);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
     g_assert_nonnull(strstr(f->message, "responder identity (IDr) \"gw.example\""));
     g_assert_nonnull(strstr(f->message, "identifies as \"responder.example\" (frame 4"));
     g_assert_nonnull(strstr(f->hint, "remote { id = responder.example }"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The initiator refuses the responder (RFC 7296 2.21.2: an INFORMATIONAL
@@ -570,7 +570,7 @@ test_v2_asked_idr(void)
 static void
 test_v2_initiator_refuses(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -578,13 +578,13 @@ test_v2_initiator_refuses(void)
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
     m.has_certreq = 1;
     certreq_hash(&m, 0xca);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 14);
     cert(&m, RES_DN, LAB_CA, "responder.example", 1577836800, 1609459200, 0x02);
     /* The responder's certificate is out of date in its own IKE_AUTH
      * response: evident there, before the initiator says anything (a
      * libreswan initiator never does: ikev2-cert-expired-ls-ss6). */
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_EXPIRED);
     g_assert_true(f->failure);
     g_assert_nonnull(strstr(f->message, "The responder's end-entity certificate"));
@@ -592,9 +592,9 @@ test_v2_initiator_refuses(void)
     m.encrypted = m.decrypted = 1;
     notify(&m, IKD_N_AUTHENTICATION_FAILED);
     /* the initiator's refusal confirms it: no second finding */
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_CERT_EXPIRED), ==, 1);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* PSK both ways: the responder accepted the initiator's key and answered
@@ -604,19 +604,19 @@ static void
 test_v2_initiator_refuses_psk_identity(void)
 {
     for (int asked = 0; asked < 2; asked++) {
-        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_diag *t = ikd_diag_new(NULL);
         ikd_msg m;
         const ikd_finding *f;
 
         v2_init(t, 1, SPI_A, SPI_B, 0);
         v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", asked ? "responder.example" : NULL, 2);
-        ikd_tracker_add(t, &m);
+        ikd_diag_add(t, &m);
         v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 2);
-        g_assert_null(ikd_tracker_add(t, &m)->findings);
+        g_assert_null(ikd_diag_add(t, &m)->findings);
         ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 2, 555);
         m.encrypted = m.decrypted = 1;
         notify(&m, IKD_N_AUTHENTICATION_FAILED);
-        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_diag_add(t, &m));
         if (asked) {
             /* it got the identity it asked for: then the keys differ */
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
@@ -628,40 +628,40 @@ test_v2_initiator_refuses_psk_identity(void)
             g_assert_nonnull(strstr(f->message, "Initiator 198.51.100.10 refused the responder's authentication"));
             g_assert_nonnull(strstr(f->hint, "remote { id = responder.example }"));
         }
-        ikd_tracker_free(t);
+        ikd_diag_free(t);
     }
 }
 
 static void
 test_v2_healthy_certs(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
 
     v2_init(t, 1, SPI_A, SPI_B, 0xca);
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", "responder.example", 14);
     cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
     certreq_hash(&m, 0xca);
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
     v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 14);
     cert(&m, RES_DN, LAB_CA, "responder.example", T0 - 86400, T0 + 86400, 0x02);
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
-    ikd_tracker_finish(t);
-    g_assert_cmpuint(ikd_tracker_sas(t)->n_findings, ==, 0);
-    ikd_tracker_free(t);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
+    ikd_diag_finish(t);
+    g_assert_cmpuint(ikd_tracker_sas(ikd_diag_tracker(t))->n_findings, ==, 0);
+    ikd_diag_free(t);
 
     /* Accepted although expired at capture time: a warning, not a failure. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_init(t, 1, SPI_A, SPI_B, 0);
     v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", NULL, 14);
     cert(&m, INI_DN, LAB_CA, "initiator.example", 1577836800, 1609459200, 0x01);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     v2_auth_ok(&m, 4, SPI_A, SPI_B, "responder.example", 14);
-    const ikd_finding *f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    const ikd_finding *f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_EXPIRED);
     g_assert_false(f->failure);
     g_assert_nonnull(strstr(f->message, "yet the authentication succeeded"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* Without keys: the encrypted-outcome finding says what the clear
@@ -670,18 +670,18 @@ static void
 test_v2_no_keys_certreq(void)
 {
     for (int creq = 0; creq < 2; creq++) {
-        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_diag *t = ikd_diag_new(NULL);
         ikd_msg m;
         const ikd_finding *f;
 
         v2_init(t, 1, SPI_A, SPI_B, creq ? 0x2e : 0);
         ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, SPI_A, SPI_B, 1, 303);
         m.encrypted = 1;
-        ikd_tracker_add(t, &m);
+        ikd_diag_add(t, &m);
         ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, SPI_A, SPI_B, 1, 404);
         m.encrypted = 1;
         m.content_len = 80;
-        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_diag_add(t, &m));
         g_assert_cmpint(f->cause, ==, IKD_CAUSE_ENCRYPTED_OUTCOME);
         g_assert_false(f->failure);
         g_assert_nonnull(strstr(f->message, "inside the encrypted IKE_AUTH (frames 3 and 4)"));
@@ -692,7 +692,7 @@ test_v2_no_keys_certreq(void)
         } else {
             g_assert_nonnull(strstr(f->message, "neither peer sent a CERTREQ"));
         }
-        ikd_tracker_free(t);
+        ikd_diag_free(t);
     }
 }
 
@@ -700,25 +700,25 @@ test_v2_no_keys_certreq(void)
 
 /* Main Mode 1..4 (frames 1-4) with phase 1 auth method 'auth'. */
 static void
-v1_mm_1_to_4(ikd_tracker *t, guint16 auth)
+v1_mm_1_to_4(ikd_diag *t, guint16 auth)
 {
     ikd_msg m;
     ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, ZERO, 0, 1001);
     ike_proposal(&m, auth);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 2, 1, IKD_X1_MAIN, FALSE, TRUE, SPI_A, SPI_B, 0, 1002);
     ike_proposal(&m, auth);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 3, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, SPI_B, 0, 1003);
     m.has_ke = m.has_nonce = 1;
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 4, 1, IKD_X1_MAIN, FALSE, TRUE, SPI_A, SPI_B, 0, 1004);
     m.has_ke = m.has_nonce = 1;
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
 }
 
 static ikd_frame_info *
-v1_mm5(ikd_tracker *t, guint32 frame, gboolean decrypted, gboolean malformed)
+v1_mm5(ikd_diag *t, guint32 frame, gboolean decrypted, gboolean malformed)
 {
     ikd_msg m;
     ike(&m, frame, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, SPI_B, 0, 1005);
@@ -730,13 +730,13 @@ v1_mm5(ikd_tracker *t, guint32 frame, gboolean decrypted, gboolean malformed)
         ident(&m, TRUE, 2, "initiator.example");
         m.has_hash = 1;
     }
-    return ikd_tracker_add(t, &m);
+    return ikd_diag_add(t, &m);
 }
 
 /* An encrypted Informational from the responder, unreadable (malformed, as
  * Wireshark 4.0 shows one encrypted under a different key). */
 static ikd_frame_info *
-v1_unreadable_info(ikd_tracker *t, guint32 frame, gboolean malformed)
+v1_unreadable_info(ikd_diag *t, guint32 frame, gboolean malformed)
 {
     ikd_msg m;
     ike(&m, frame, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 0x5d000000 + frame, 2000 + frame);
@@ -744,14 +744,14 @@ v1_unreadable_info(ikd_tracker *t, guint32 frame, gboolean malformed)
     m.encrypted = 1;
     m.decrypted = malformed;        /* garbage "payloads" were shown */
     m.malformed = malformed;
-    return ikd_tracker_add(t, &m);
+    return ikd_diag_add(t, &m);
 }
 
 static void
 test_v1_notify_refusals(void)
 {
     /* INVALID_HASH_INFORMATION with a PSK proposal: psk-mismatch */
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -759,40 +759,40 @@ test_v1_notify_refusals(void)
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     notify(&m, IKD_N_INVALID_HASH_INFORMATION);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_nonnull(strstr(f->message, "INVALID_HASH_INFORMATION"));
     g_assert_nonnull(strstr(f->message, "\"initiator.example\""));
     g_assert_true(ikd_test_has_evidence(f, 5));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* INVALID_SIGNATURE with RSA signatures: auth-failed */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v1_mm_1_to_4(t, 3);
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     notify(&m, IKD_N_INVALID_SIGNATURE);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_AUTH_FAILED);
     g_assert_nonnull(strstr(f->message, "RSA signature"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* INVALID_ID_INFORMATION in phase 1: id-mismatch */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v1_mm_1_to_4(t, 1);
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     notify(&m, IKD_N_INVALID_ID_INFORMATION);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* IKEv1 CERTREQ names CAs by DN (RFC 2408 3.10). */
 static void
 test_v1_cert_untrusted_by_dn(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -805,15 +805,15 @@ test_v1_cert_untrusted_by_dn(void)
     ident(&m, TRUE, 9, INI_DN);
     cert(&m, INI_DN, OTHER_CA, NULL, T0 - 86400, T0 + 86400, 0x01);
     m.has_sig = 1;
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 6, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 77, 6006);
     certreq_dn(&m, LAB_CA);
     notify(&m, IKD_N_AUTHENTICATION_FAILED);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
     g_assert_nonnull(strstr(f->message, "which is not among the CAs"));
     g_assert_nonnull(strstr(f->message, LAB_CA));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* strongSwan: MM5 answered by PAYLOAD_MALFORMED under the responder's key,
@@ -822,7 +822,7 @@ test_v1_cert_untrusted_by_dn(void)
 static void
 test_v1_mm5_stall_unreadable_reply(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     const ikd_finding *f;
     ikd_frame_info *fi;
 
@@ -841,21 +841,21 @@ test_v1_mm5_stall_unreadable_reply(void)
         /* the repeated reply is explained: no "malformed" note */
         g_assert_null(v1_unreadable_info(t, fr + 1, TRUE)->findings);
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 1);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_MALFORMED), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Without keys the reply is just encrypted: likely, not very likely. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v1_mm_1_to_4(t, 1);
     v1_mm5(t, 5, FALSE, FALSE);
     f = ikd_test_only_finding(v1_unreadable_info(t, 6, FALSE));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_nonnull(strstr(f->message, "likely differ"));
     g_assert_null(strstr(f->message, "very likely"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* Cisco: MM5 retransmitted, nothing comes back.  Said at the no-response
@@ -864,8 +864,8 @@ static void
 test_v1_mm5_stall_retransmissions(void)
 {
     for (int psk = 0; psk < 2; psk++) {
-        ikd_tracker *t = ikd_tracker_new(NULL);
-        const ikd_config *cfg = ikd_tracker_config(t);
+        ikd_diag *t = ikd_diag_new(NULL);
+        const ikd_config *cfg = ikd_tracker_config(ikd_diag_tracker(t));
         guint32 last = 5 + cfg->no_response_retransmits;
         const ikd_finding *f;
 
@@ -882,9 +882,9 @@ test_v1_mm5_stall_retransmissions(void)
         } else {
             g_assert_cmpint(f->cause, ==, IKD_CAUSE_NO_RESPONSE);
         }
-        ikd_tracker_finish(t);
+        ikd_diag_finish(t);
         g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, psk ? 0 : 1);
-        ikd_tracker_free(t);
+        ikd_diag_free(t);
     }
 }
 
@@ -892,7 +892,7 @@ test_v1_mm5_stall_retransmissions(void)
 static void
 test_v1_mm4_repeated(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -900,16 +900,16 @@ test_v1_mm4_repeated(void)
     v1_mm5(t, 5, TRUE, FALSE);
     ike(&m, 6, 1, IKD_X1_MAIN, FALSE, TRUE, SPI_A, SPI_B, 0, 1004);   /* MM4 again */
     m.has_ke = m.has_nonce = 1;
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
     g_assert_true(ikd_test_has_evidence(f, 4));
     g_assert_true(ikd_test_has_evidence(f, 5));
     g_assert_nonnull(strstr(f->message, "repeated Main Mode message 4 (first sent in frame 4) in frame 6"));
     g_assert_nonnull(v1_mm5(t, 7, TRUE, TRUE));
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 1);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* Aggressive Mode with a PSK: the initiator cannot verify HASH_R in AM2;
@@ -918,20 +918,20 @@ static void
 test_v1_am_refusal(void)
 {
     for (int variant = 0; variant < 2; variant++) {
-        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_diag *t = ikd_diag_new(NULL);
         ikd_msg m;
         const ikd_finding *f;
 
         ike(&m, 1, 1, IKD_X1_AGGRESSIVE, TRUE, FALSE, SPI_A, ZERO, 0, 1);
         ike_proposal(&m, 1);
         ident(&m, TRUE, 2, "initiator.example");
-        ikd_tracker_add(t, &m);
+        ikd_diag_add(t, &m);
         ike(&m, 2, 1, IKD_X1_AGGRESSIVE, FALSE, TRUE, SPI_A, SPI_B, 0, 2);
         ike_proposal(&m, 1);
         ident(&m, TRUE, 2, "responder.example");
         m.has_hash = 1;
         /* (AM2 may carry the aggressive-mode-psk warning: rules_hygiene.c) */
-        ikd_tracker_add(t, &m);
+        ikd_diag_add(t, &m);
         g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
         if (variant == 0) {
             ike(&m, 3, 1, IKD_X1_INFORMATIONAL, TRUE, FALSE, SPI_A, SPI_B, 99, 3);
@@ -945,13 +945,13 @@ test_v1_am_refusal(void)
             ident(&m, TRUE, 2, "responder.example");
             m.has_hash = 1;
         }
-        f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+        f = ikd_test_only_finding(ikd_diag_add(t, &m));
         g_assert_cmpint(f->cause, ==, IKD_CAUSE_PSK_MISMATCH);
         g_assert_true(ikd_test_has_evidence(f, 2));
         g_assert_nonnull(strstr(f->message, variant == 0 ? "unreadable Informational in frame 3"
                                                          : "repeated Aggressive Mode message 2"));
         g_assert_nonnull(strstr(f->message, "likely differ"));
-        ikd_tracker_free(t);
+        ikd_diag_free(t);
     }
 }
 
@@ -959,7 +959,7 @@ test_v1_am_refusal(void)
 static void
 test_v1_healthy(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
 
     v1_mm_1_to_4(t, 1);
@@ -969,10 +969,10 @@ test_v1_healthy(void)
     m.encrypted = m.decrypted = 1;
     ident(&m, TRUE, 2, "responder.example");
     m.has_hash = 1;
-    g_assert_null(ikd_tracker_add(t, &m)->findings);
-    ikd_tracker_finish(t);
-    g_assert_cmpuint(ikd_tracker_sas(t)->n_findings, ==, 0);
-    ikd_tracker_free(t);
+    g_assert_null(ikd_diag_add(t, &m)->findings);
+    ikd_diag_finish(t);
+    g_assert_cmpuint(ikd_tracker_sas(ikd_diag_tracker(t))->n_findings, ==, 0);
+    ikd_diag_free(t);
 }
 
 /* ---------------------------------------------------------------- versions */
@@ -983,17 +983,17 @@ test_v1_healthy(void)
 static void
 test_version_refused_by_v1_only_peer(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_frame_info *fi;
 
     v1_mm_1_to_4(t, 1);
     ike(&m, 11, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 11);
     ike_proposal(&m, 0);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 12, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_D, 0, 12);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN);
-    fi = ikd_tracker_add(t, &m);
+    fi = ikd_diag_add(t, &m);
     g_assert_nonnull(fi->findings);
     g_assert_cmpint(fi->findings->cause, ==, IKD_CAUSE_IKE_VERSION_MISMATCH);
     g_assert_true(fi->findings->failure);
@@ -1001,40 +1001,40 @@ test_version_refused_by_v1_only_peer(void)
     g_assert_true(ikd_test_has_evidence(fi->findings, 2));       /* MM2: it speaks IKEv1 */
     g_assert_nonnull(strstr(fi->findings->message, "speaks only IKEv1 elsewhere"));
     g_assert_nonnull(strstr(fi->findings->hint, "version = 1"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* The IKEv2 offer has other algorithms: not said to be the version. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v1_mm_1_to_4(t, 1);
     ike(&m, 11, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 11);
     ike_proposal(&m, 0);
     m.tf[0].id = 20;                /* AES-GCM instead of AES-CBC */
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 12, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_D, 0, 12);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_IKE_VERSION_MISMATCH), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* INVALID_MAJOR_VERSION (libreswan with ikev1-policy=reject). */
 static void
 test_version_invalid_major(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
     ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, ZERO, 0, 1);
     ike_proposal(&m, 1);
-    ikd_tracker_add(t, &m);
+    ikd_diag_add(t, &m);
     ike(&m, 2, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, ZERO, 0, 2);
     notify(&m, IKD_N_INVALID_MAJOR_VERSION);
-    f = ikd_test_only_finding(ikd_tracker_add(t, &m));
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_VERSION_MISMATCH);
     g_assert_true(ikd_test_has_evidence(f, 1));
     g_assert_nonnull(strstr(f->message, "answered the IKEv1 request of frame 1 with INVALID_MAJOR_VERSION in frame 2"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 int

@@ -13,7 +13,7 @@
 #include <glib.h>
 
 #include "ikd-test.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 #include "core/rules.h"
 #include "core/names.h"
 #include "core/causes.h"
@@ -36,7 +36,7 @@ ike(ikd_msg *m, guint32 frame, guint8 version, guint8 exch, gboolean from_init, 
 
 /* IKE_SA_INIT, frames 1 and 2. */
 static void
-v2_init(ikd_tracker *t)
+v2_init(ikd_diag *t)
 {
     ikd_msg m;
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPII, ZERO, 0, 101);
@@ -49,7 +49,7 @@ v2_init(ikd_tracker *t)
 
 /* ... and a healthy IKE_AUTH, frames 3 and 4: the IKE SA is up. */
 static void
-v2_up(ikd_tracker *t)
+v2_up(ikd_diag *t)
 {
     ikd_msg m;
     v2_init(t);
@@ -66,7 +66,7 @@ v2_up(ikd_tracker *t)
 static void
 test_internal_address_failure(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -89,9 +89,9 @@ test_internal_address_failure(void)
     g_assert_nonnull(strstr(f->hint, "pools"));
     g_assert_nonnull(strstr(f->hint, "rightaddresspool"));
     g_assert_true(ikd_test_has_evidence(f, 3));
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 1);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* A rekey collision: TEMPORARY_FAILURE in a CREATE_CHILD_SA answer is a
@@ -99,7 +99,7 @@ test_internal_address_failure(void)
 static void
 test_temporary_failure_is_a_note(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -116,7 +116,7 @@ test_temporary_failure_is_a_note(void)
     g_assert_nonnull(strstr(f->message, "The initiator 198.51.100.10 sent TEMPORARY_FAILURE in frame 6 in "
                                         "answer to the CREATE_CHILD_SA request of frame 5"));
     g_assert_nonnull(strstr(f->hint, "retries"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* An error in an INFORMATIONAL request on a healthy SA: who sent it, after
@@ -124,7 +124,7 @@ test_temporary_failure_is_a_note(void)
 static void
 test_informational_request(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -138,14 +138,14 @@ test_informational_request(void)
                                         "INFORMATIONAL), after the IKE_AUTH request of frame 3"));
     g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->hint, "RFC 7296 3.10.1"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* A refusal a specific rule explains is not reported twice. */
 static void
 test_specific_rule_wins(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -156,9 +156,9 @@ test_specific_rule_wins(void)
     ikd_test_notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
     f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_PROPOSAL_MISMATCH);
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* As ikev1-proposal-mismatch-ls-ss6: libreswan ignores strongSwan's
@@ -168,7 +168,7 @@ test_specific_rule_wins(void)
 static void
 test_repeated_refusal_v1(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
 
     for (guint32 frame = 1; frame <= 6; frame += 2) {
@@ -180,10 +180,10 @@ test_repeated_refusal_v1(void)
         ikd_test_notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
         ikd_test_add(t, &m);
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_IKE_PROPOSAL_MISMATCH), >=, 1);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The IKE SA failed for an explained reason: the initiator's own
@@ -191,7 +191,7 @@ test_repeated_refusal_v1(void)
 static void
 test_echo_of_explained_failure(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
 
     v2_init(t);
@@ -207,9 +207,9 @@ test_echo_of_explained_failure(void)
     m.encrypted = m.decrypted = 1;
     ikd_test_notify(&m, IKD_N_AUTHENTICATION_FAILED, NULL, 0);
     g_assert_null(ikd_test_add(t, &m)->findings);
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NOTIFY_ERROR), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* The other finding of the virtual IP capture, in rules_selectors.c: with a
@@ -232,7 +232,7 @@ static void
 test_vip_is_not_narrowing(void)
 {
     for (int cp = 0; cp < 2; cp++) {
-        ikd_tracker *t = ikd_tracker_new(NULL);
+        ikd_diag *t = ikd_diag_new(NULL);
         ikd_msg m;
         ikd_frame_info *fi;
 
@@ -253,7 +253,7 @@ test_vip_is_not_narrowing(void)
             g_assert_null(fi->findings);
         else
             g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_TS_NARROWED);
-        ikd_tracker_free(t);
+        ikd_diag_free(t);
     }
 }
 

@@ -13,8 +13,9 @@
 #include <glib.h>
 
 #include "ikd-test.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 #include "core/rules.h"
+#include "core/rules_nat.h"
 #include "core/names.h"
 #include "core/causes.h"
 
@@ -94,10 +95,10 @@ natd_v2(ikd_msg *m, const ikd_addr *src, guint16 sport, const ikd_addr *dst, gui
 
 
 static guint
-count_all(ikd_tracker *t)
+count_all(ikd_diag *t)
 {
     guint n = 0;
-    for (ikd_sa *sa = ikd_tracker_sas(t); sa; sa = sa->next)
+    for (ikd_sa *sa = ikd_tracker_sas(ikd_diag_tracker(t)); sa; sa = sa->next)
         n += sa->n_findings;
     return n;
 }
@@ -106,7 +107,7 @@ count_all(ikd_tracker *t)
 /* IKE_SA_INIT (frames 1, 2) and IKE_AUTH (3, 4) of a healthy IKEv2 SA on
  * 'port' for IKE_AUTH; the IKE_AUTH response sets up a CHILD SA. */
 static void
-v2_up(ikd_tracker *t, guint16 auth_port)
+v2_up(ikd_diag *t, guint16 auth_port)
 {
     ikd_msg m;
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
@@ -175,7 +176,7 @@ test_natd_hash(void)
 static void
 test_nat_detected_v2(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
     ikd_frame_info *fi;
@@ -194,7 +195,7 @@ test_nat_detected_v2(void)
     g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT"));
     g_assert_nonnull(f->hint);
     g_assert_nonnull(strstr(f->hint, "4500"));
-    g_assert_cmpuint(fi->sa->nat_behind, ==, IKD_NAT_BEHIND_INITIATOR);
+    g_assert_cmpuint(ikd_nat_behind(fi->sa), ==, IKD_NAT_BEHIND_INITIATOR);
 
     /* the response's own hashes match what the capture shows: no repeat */
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
@@ -203,11 +204,11 @@ test_nat_detected_v2(void)
     g_assert_null(fi->findings);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NAT_DETECTED), ==, 1);
     natted = FALSE;
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Inside the NAT: only the responder's DESTINATION hash (over the
      * address it saw, 203.0.113.1) betrays the NAT. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     natd_v2(&m, &m.src, 500, &m.dst, 500);
     g_assert_null(ikd_test_add(t, &m)->findings);
@@ -221,23 +222,23 @@ test_nat_detected_v2(void)
     f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
     g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT and the capture was taken on its side"));
-    g_assert_cmpuint(fi->sa->nat_behind, ==, IKD_NAT_BEHIND_INITIATOR);
-    ikd_tracker_free(t);
+    g_assert_cmpuint(ikd_nat_behind(fi->sa), ==, IKD_NAT_BEHIND_INITIATOR);
+    ikd_diag_free(t);
 
     /* No NAT: all hashes match, nothing is said. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_up(t, 500);
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* Main Mode 1-3 with the capture's NAT-D in MM3; MM2 chooses a phase 1
  * proposal whose hash is 'prf' (IKEv2 PRF id; 0: no proposal seen). */
-static ikd_tracker *
+static ikd_diag *
 v1_mm3_natd(guint16 prf)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
 
     natted = TRUE;
@@ -271,23 +272,23 @@ v1_mm3_natd(guint16 prf)
 static void
 test_nat_detected_v1(void)
 {
-    ikd_tracker *t;
+    ikd_diag *t;
     const ikd_finding *f;
 
     /* SHA2-256 negotiated (as in the capture), or not seen: recomputed */
     for (guint16 prf = 0; prf <= 5; prf += 5) {
         t = v1_mm3_natd(prf);
-        f = ikd_test_only_finding(ikd_tracker_lookup(t, 3));
+        f = ikd_test_only_finding(ikd_diag_lookup(t, 3));
         g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
         g_assert_false(f->failure);
         g_assert_nonnull(strstr(f->message, "SHA2-256"));
         g_assert_nonnull(strstr(f->message, "the initiator is behind a NAT"));
-        ikd_tracker_free(t);
+        ikd_diag_free(t);
     }
     /* MD5 negotiated but 32-byte hashes: not what ikediag can recompute */
     t = v1_mm3_natd(1);
-    g_assert_null(ikd_tracker_lookup(t, 3)->findings);
-    ikd_tracker_free(t);
+    g_assert_null(ikd_diag_lookup(t, 3)->findings);
+    ikd_diag_free(t);
 }
 
 /* ---------------------------------------------------------------- UDP 4500 */
@@ -295,7 +296,7 @@ test_nat_detected_v1(void)
 static void
 test_udp_4500_blocked(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi;
     const ikd_finding *f;
@@ -324,14 +325,14 @@ test_udp_4500_blocked(void)
     g_assert_nonnull(strstr(f->message, "frame 3"));
     g_assert_nonnull(strstr(f->message, "4 times"));
     g_assert_nonnull(strstr(f->hint, "allow UDP 4500"));
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     /* the better diagnosis keeps no-response away */
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 1);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Retransmitted twice, then the capture ends: said at the end. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
@@ -341,11 +342,11 @@ test_udp_4500_blocked(void)
         m.sport = m.dport = 4500;
         ikd_test_add(t, &m);
     }
-    ikd_tracker_finish(t);
-    f = ikd_test_only_finding(ikd_tracker_lookup(t, 4));
+    ikd_diag_finish(t);
+    f = ikd_test_only_finding(ikd_diag_lookup(t, 4));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
     g_assert_nonnull(strstr(f->message, "before the capture ended"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* IKEv1: Main Mode 1-4 on UDP 500 with NAT-D, then MM5 on 4500 (after the
@@ -374,7 +375,7 @@ v1_psk_proposal(ikd_msg *m)
 static void
 test_udp_4500_blocked_v1(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi = NULL;
     const ikd_finding *f;
@@ -412,11 +413,11 @@ test_udp_4500_blocked_v1(void)
     g_assert_nonnull(strstr(f->message, "Main Mode request of frame 5"));
     g_assert_nonnull(strstr(f->message, "answered on UDP 500 (frame 4)"));
     g_assert_nonnull(strstr(f->message, "NAT detected in frame 3"));
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_PSK_MISMATCH), ==, 0);
     natted = FALSE;
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* ---------------------------------------------------------------- ESP */
@@ -424,7 +425,7 @@ test_udp_4500_blocked_v1(void)
 static void
 test_esp_one_way(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi = NULL;
     const ikd_finding *f;
@@ -446,24 +447,24 @@ test_esp_one_way(void)
     g_assert_nonnull(strstr(f->hint, "203.0.113.20"));
     esp(&m, 9, TRUE, FALSE);
     g_assert_null(ikd_test_add(t, &m)->findings);
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 1);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Healthy: ESP both ways, in UDP; nothing, not even at the end. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_up(t, 4500);
     for (guint32 frame = 5; frame <= 14; frame++) {
         esp(&m, frame, frame % 2, TRUE);
         g_assert_null(ikd_test_add(t, &m)->findings);
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* A burst of six packets within a millisecond before the first answer
      * is no one-way flow. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_up(t, 4500);
     for (guint32 frame = 5; frame <= 10; frame++) {
         esp(&m, frame, TRUE, TRUE);
@@ -473,13 +474,13 @@ test_esp_one_way(void)
     }
     esp(&m, 11, FALSE, TRUE);
     g_assert_null(ikd_test_add(t, &m)->findings);
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* No IKE in the capture (it began after the tunnel came up): the ESP
      * alone tells; answered ESP is silent. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     for (guint32 frame = 1; frame <= 3; frame++) {
         esp(&m, frame, FALSE, FALSE);
         g_assert_null(ikd_test_add(t, &m)->findings);
@@ -492,34 +493,34 @@ test_esp_one_way(void)
     g_assert_nonnull(strstr(f->message, "not in the capture"));
     esp(&m, 5, FALSE, FALSE);
     g_assert_null(ikd_test_add(t, &m)->findings);
-    ikd_tracker_free(t);
-    t = ikd_tracker_new(NULL);
+    ikd_diag_free(t);
+    t = ikd_diag_new(NULL);
     for (guint32 frame = 1; frame <= 10; frame++) {
         esp(&m, frame, frame % 3 == 0, TRUE);
         g_assert_null(ikd_test_add(t, &m)->findings);
     }
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Two one-way packets, then the capture ends: said on the last one
      * (with -2), not in one pass. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_up(t, 4500);
     esp(&m, 5, FALSE, TRUE);
     ikd_test_add(t, &m);
     esp(&m, 6, FALSE, TRUE);
     g_assert_null(ikd_test_add(t, &m)->findings);
-    ikd_tracker_finish(t);
-    f = ikd_test_only_finding(ikd_tracker_lookup(t, 6));
+    ikd_diag_finish(t);
+    f = ikd_test_only_finding(ikd_diag_lookup(t, 6));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
     g_assert_nonnull(strstr(f->message, "from the responder 203.0.113.20"));
     g_assert_nonnull(strstr(f->message, "ESP in UDP 4500"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_esp_not_encapsulated(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -542,13 +543,13 @@ test_esp_not_encapsulated(void)
         esp(&m, frame, TRUE, FALSE);
         g_assert_null(ikd_test_add(t, &m)->findings);
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_ESP_ONE_WAY), ==, 0);
     natted = FALSE;
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* ESP in UDP behind the NAT is what should happen. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     natted = TRUE;
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
@@ -556,7 +557,7 @@ test_esp_not_encapsulated(void)
     esp(&m, 2, TRUE, TRUE);
     g_assert_null(ikd_test_add(t, &m)->findings);
     natted = FALSE;
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 /* ---------------------------------------------------------------- IP fragments */
@@ -575,7 +576,7 @@ ip_fragment(ikd_msg *m, guint32 frame)
 static void
 test_ip_fragmentation(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi = NULL;
     const ikd_finding *f;
@@ -607,14 +608,14 @@ test_ip_fragmentation(void)
     g_assert_nonnull(strstr(f->message, "1776 bytes"));
     g_assert_nonnull(strstr(f->message, "neither peer announced IKEv2 fragmentation"));
     g_assert_nonnull(strstr(f->hint, "fragmentation = yes"));
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Captured behind the device that drops the other fragments: only
      * first fragments, never a whole datagram; one announced support. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     notify(&m, IKD_N_FRAGMENTATION_SUPPORTED, NULL, 0);
     ikd_test_add(t, &m);
@@ -631,10 +632,10 @@ test_ip_fragmentation(void)
     g_assert_true(ikd_test_has_evidence(f, 3));
     g_assert_nonnull(strstr(f->message, "4 IP fragments"));
     g_assert_nonnull(strstr(f->message, "only the initiator announced"));
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Fragmented ESP in UDP, reassembled: the fragments are accounted for. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_up(t, 4500);
     for (guint32 frame = 5; frame <= 20; frame += 2) {
         ip_fragment(&m, frame);
@@ -643,13 +644,13 @@ test_ip_fragmentation(void)
         m.ip_fragmented = 1;
         g_assert_null(ikd_test_add(t, &m)->findings);
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Five fragments of one large datagram within a millisecond, then the
      * capture ends: nothing shows a retransmission, nothing is said. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
     ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
@@ -660,15 +661,15 @@ test_ip_fragmentation(void)
         m.ts_nsec = (gint32)frame * 1000;
         g_assert_null(ikd_test_add(t, &m)->findings);
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(count_all(t), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* Fragments between hosts that are no IKE peers are not tracked. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     ip_fragment(&m, 1);
-    g_assert_null(ikd_tracker_add(t, &m));
-    ikd_tracker_free(t);
+    g_assert_null(ikd_diag_add(t, &m));
+    ikd_diag_free(t);
 }
 
 /* ---------------------------------------------------------------- liveness */
@@ -676,7 +677,7 @@ test_ip_fragmentation(void)
 static void
 test_dpd_v2(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     ikd_frame_info *fi = NULL;
     const ikd_finding *f;
@@ -703,13 +704,13 @@ test_dpd_v2(void)
     g_assert_true(ikd_test_has_evidence(f, 6));      /* last heard */
     g_assert_nonnull(strstr(f->message, "last heard in frame 6"));
     g_assert_nonnull(strstr(f->hint, "dpd_action"));
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     /* An answered liveness check is silent; an INFORMATIONAL that carries
      * a Delete is no liveness check (left to no-response). */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_up(t, 500);
     ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 105);
     ikd_test_add(t, &m);
@@ -724,11 +725,11 @@ test_dpd_v2(void)
     }
     g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
     g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_DPD_UNANSWERED), ==, 0);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
-v1_up(ikd_tracker *t)
+v1_up(ikd_diag *t)
 {
     ikd_msg m;
     for (guint32 frame = 1; frame <= 6; frame++) {
@@ -750,7 +751,7 @@ r_u_there(ikd_msg *m, guint32 frame, gboolean from_init, guint16 type, guint32 s
 static void
 test_dpd_v1(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
 
@@ -775,32 +776,32 @@ test_dpd_v1(void)
     g_assert_true(ikd_test_has_evidence(f, 10));
     g_assert_nonnull(strstr(f->message, "frames 11 to 12"));
     g_assert_nonnull(strstr(f->message, "R-U-THERE-ACK"));
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     g_assert_cmpuint(count_all(t), ==, 1);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_sa_deleted(void)
 {
     ikd_config cfg;
-    ikd_tracker *t;
+    ikd_diag *t;
     ikd_msg m;
     const ikd_finding *f;
 
     /* Off by default: every healthy tunnel ends with a Delete. */
-    t = ikd_tracker_new(NULL);
+    t = ikd_diag_new(NULL);
     v2_up(t, 500);
     ike(&m, 5, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 105);
     m.n_delete = 1;
     m.has_delete = 1;
     m.del[0].protocol = IKD_PROTO_IKE;
     g_assert_null(ikd_test_add(t, &m)->findings);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 
     ikd_config_defaults(&cfg);
     cfg.report_deletes = TRUE;
-    t = ikd_tracker_new(&cfg);
+    t = ikd_diag_new(&cfg);
     v2_up(t, 500);
     ike(&m, 5, 2, IKD_X2_INFORMATIONAL, FALSE, FALSE, NAT_SPII, NAT_SPIR, 0, 105);
     m.n_delete = 2;
@@ -817,13 +818,13 @@ test_sa_deleted(void)
                     "the IKE SA (6b9fdb3f4e83e38e/800a640dceb32bd1) in frame 5: the tunnel is torn "
                     "down (administrator, lifetime or DPD)");
     g_assert_nonnull(f->hint);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 static void
 test_cookie(void)
 {
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg m;
     const ikd_finding *f;
     static const guint8 cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -844,7 +845,7 @@ test_cookie(void)
     g_assert_null(ikd_test_add(t, &m)->findings);
     ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 104);
     g_assert_null(ikd_test_add(t, &m)->findings);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
 }
 
 int

@@ -1,0 +1,135 @@
+/* diagnose.c
+ * Tracker, then rules, for each frame; the rules' end-of-capture pass.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "diagnose.h"
+#include "rules.h"
+#include "rules_psk.h"
+
+struct ikd_diag {
+    ikd_tracker  *t;
+    ikd_findings *fs;
+    gboolean      finished;
+};
+
+ikd_diag *
+ikd_diag_new(const ikd_config *cfg)
+{
+    ikd_diag *dg = g_new0(ikd_diag, 1);
+    dg->t = ikd_tracker_new(cfg);
+    dg->fs = ikd_findings_new(dg->t);
+    return dg;
+}
+
+void
+ikd_diag_free(ikd_diag *dg)
+{
+    if (!dg)
+        return;
+    ikd_findings_free(dg->fs);
+    ikd_tracker_free(dg->t);
+    g_free(dg);
+}
+
+ikd_tracker *ikd_diag_tracker(ikd_diag *dg) { return dg->t; }
+gboolean ikd_diag_finished(const ikd_diag *dg) { return dg->finished; }
+gsize ikd_diag_memory(const ikd_diag *dg) { return ikd_tracker_memory(dg->t); }
+
+ikd_frame_info *
+ikd_diag_lookup(ikd_diag *dg, guint32 frame)
+{
+    return ikd_tracker_lookup(dg->t, frame);
+}
+
+static void
+message_rules(ikd_rule_ctx *c)
+{
+    if (c->m->malformed && c->fi->retransmission_of) {
+        /* Wireshark 4.0 cannot decrypt a retransmitted IKEv1 message (the IV
+         * chain has moved on), so its payloads look malformed; the bytes
+         * equal the original, which the tracker has already read.  The path
+         * rules go first: a blocked UDP 4500, a lost IP fragment or a dead
+         * peer explains the retransmissions better than no-response. */
+        ikd_rules_nat(c);
+        ikd_rules_liveness(c);
+        ikd_rules_reachability(c);
+        return;
+    }
+    if (c->m->malformed) {
+        /* ... unless it is the unreadable answer of the IKEv1 Main Mode
+         * PSK-mismatch pattern, which says a lot. */
+        if (!ikd_rules_psk_unreadable(c))
+            ikd_rules_malformed(c);
+        return;
+    }
+    /* path and liveness before reachability: see above */
+    ikd_rules_nat(c);
+    ikd_rules_liveness(c);
+    ikd_rules_reachability(c);
+    ikd_rules_proposals(c);
+    ikd_rules_selectors(c);
+    if (!ikd_rules_aggressive_refused(c))
+        ikd_rules_auth(c);
+    ikd_rules_hygiene(c);
+    /* after every family: an error notify none of them explained */
+    ikd_rules_notify(c);
+    /* last: only where no rule could read the answer */
+    if (!c->fi->findings)
+        ikd_rules_encrypted(c);
+}
+
+ikd_frame_info *
+ikd_diag_add(ikd_diag *dg, const ikd_msg *m)
+{
+    ikd_frame_info *fi = ikd_tracker_lookup(dg->t, m->frame);
+    ikd_digest *d;
+
+    if (fi)
+        return fi;              /* seen already: the first pass ran twice */
+    fi = ikd_tracker_add(dg->t, m, &d);
+    if (!fi)
+        return NULL;
+    /* The GUI may draw rows (a later pass) while a file is still being read
+     * or a live capture goes on: new frames reopen the end-of-capture rules
+     * for the SAs they touch. */
+    dg->finished = FALSE;
+
+    ikd_rule_ctx c = { dg->t, dg->fs, fi->sa, fi->exchange, fi, m, d };
+    if (m->kind == IKD_MSG_IKE) {
+        message_rules(&c);
+        ikd_sa *sa = fi->sa;
+        if (sa->outcome != IKD_OUTCOME_FAILED && sa->outcome != IKD_OUTCOME_CHILD_FAILED &&
+            sa->ike_established)
+            sa->outcome = IKD_OUTCOME_ESTABLISHED;
+    } else {
+        ikd_rules_nat(&c);
+        ikd_rules_reachability(&c);
+    }
+    return fi;
+}
+
+void
+ikd_diag_finish(ikd_diag *dg)
+{
+    if (dg->finished)
+        return;
+    dg->finished = TRUE;
+    for (ikd_sa *sa = ikd_tracker_sas(dg->t); sa; sa = sa->next) {
+        if (sa->finished_at && sa->finished_at == sa->touched)
+            continue;           /* nothing new since the last time */
+        sa->finished_at = sa->touched;
+        ikd_rule_ctx c = { dg->t, dg->fs, sa, NULL, NULL, NULL, NULL };
+        ikd_rules_nat_finish(&c);
+        ikd_rules_liveness_finish(&c);
+        ikd_rules_reachability_finish(&c);
+        if (sa->outcome == IKD_OUTCOME_INCOMPLETE && !sa->ike_established) {
+            /* An answered but unreadable IKE_AUTH / MM5-6 is not "incomplete". */
+            for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+                if (ex->response.msg && ex->response.msg->encrypted && !ex->response.msg->decrypted)
+                    sa->outcome = IKD_OUTCOME_ENCRYPTED;
+            }
+        }
+    }
+}

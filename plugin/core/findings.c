@@ -1,0 +1,148 @@
+/* findings.c
+ * Making, keeping and looking up findings.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <stdarg.h>
+
+#include "findings.h"
+
+struct ikd_findings {
+    ikd_tracker *t;
+    GPtrArray   *all;               /* every finding, for freeing */
+};
+
+static void
+free_finding(gpointer p)
+{
+    ikd_finding *f = p;
+    g_free(f->message);
+    g_free(f->offered);
+    g_free(f->chosen);
+    g_free(f->mismatch);
+    g_free(f->hint);
+    g_free(f);
+}
+
+ikd_findings *
+ikd_findings_new(ikd_tracker *t)
+{
+    ikd_findings *fs = g_new0(ikd_findings, 1);
+    fs->t = t;
+    fs->all = g_ptr_array_new_with_free_func(free_finding);
+    return fs;
+}
+
+void
+ikd_findings_free(ikd_findings *fs)
+{
+    if (!fs)
+        return;
+    g_ptr_array_free(fs->all, TRUE);
+    g_free(fs);
+}
+
+guint32
+ikd_findings_count(const ikd_findings *fs)
+{
+    return fs->all->len;
+}
+
+ikd_finding *
+ikd_report(ikd_findings *fs, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
+           ikd_cause cause, gboolean failure)
+{
+    ikd_finding *f = g_new0(ikd_finding, 1);
+    ikd_frame_info *fi;
+
+    f->cause = cause;
+    f->failure = failure;
+    f->frame = frame;
+    f->sa = sa;
+    f->exchange = ex;
+    g_ptr_array_add(fs->all, f);
+    ikd_tracker_account(fs->t, sizeof *f);
+
+    /* Keep the frame's findings in report order. */
+    fi = ikd_tracker_lookup(fs->t, frame);
+    if (fi) {
+        ikd_finding **pp = &fi->findings;
+        while (*pp)
+            pp = &(*pp)->next_on_frame;
+        *pp = f;
+    }
+    if (sa) {
+        if (sa->n_findings == sa->findings_cap) {
+            sa->findings_cap = sa->findings_cap ? 2 * sa->findings_cap : 4;
+            sa->findings = g_renew(ikd_finding *, sa->findings, sa->findings_cap);
+        }
+        sa->findings[sa->n_findings++] = f;
+        if (failure) {
+            sa->outcome = sa->ike_established ? IKD_OUTCOME_CHILD_FAILED : IKD_OUTCOME_FAILED;
+            if (sa->ike_established)
+                sa->child_failed = TRUE;
+        }
+    }
+    if (ex && !ex->diagnosed_in) {
+        ex->diagnosed_in = frame;
+        ex->diagnosed_cause = cause;
+    }
+    if (ex && failure)
+        ex->failed = TRUE;
+    ikd_finding_evidence(f, frame);
+    return f;
+}
+
+void
+ikd_finding_evidence(ikd_finding *f, guint32 frame)
+{
+    if (!frame)
+        return;
+    for (guint i = 0; i < f->n_evidence; i++) {
+        if (f->evidence[i] == frame)
+            return;
+    }
+    if (f->n_evidence < IKD_MAX_EVIDENCE)
+        f->evidence[f->n_evidence++] = frame;
+}
+
+void
+ikd_finding_set(char **field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_free(*field);
+    *field = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+void
+ikd_finding_message(ikd_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_free(f->message);
+    f->message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+}
+
+gboolean
+ikd_sa_has_failure(const ikd_sa *sa)
+{
+    for (guint32 i = 0; i < sa->n_findings; i++) {
+        if (sa->findings[i]->failure)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause)
+{
+    for (guint32 i = 0; i < sa->n_findings; i++) {
+        if (sa->findings[i]->cause == cause)
+            return TRUE;
+    }
+    return FALSE;
+}

@@ -1,0 +1,55 @@
+/* findings.h
+ * Findings: making, keeping and looking them up.  A finding is anchored on
+ * the frame that carries it, on its IKE SA (outcome) and exchange
+ * (diagnosed_in); the store owns them for the capture's lifetime.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef IKD_FINDINGS_H
+#define IKD_FINDINGS_H
+
+#include <glib.h>
+
+#include "tracker.h"
+
+#define IKD_MAX_EVIDENCE 8
+
+typedef struct ikd_finding {
+    ikd_cause cause;
+    gboolean  failure;
+    guint32   frame;                /* the frame that carries it */
+    guint32   evidence[IKD_MAX_EVIDENCE];
+    guint8    n_evidence;
+    char     *message;              /* a full sentence with frames and values */
+    char     *offered, *chosen, *mismatch, *hint;   /* NULL when not known */
+    ikd_sa   *sa;
+    ikd_exchange *exchange;         /* NULL when not about one exchange */
+    struct ikd_finding *next_on_frame;
+} ikd_finding;
+
+typedef struct ikd_findings ikd_findings;
+
+/* The store for one capture; 't' places findings on its frames. */
+ikd_findings *ikd_findings_new(ikd_tracker *t);
+void ikd_findings_free(ikd_findings *fs);
+guint32 ikd_findings_count(const ikd_findings *fs);
+
+/* Report a finding on frame 'frame' (its first evidence).  A failure marks
+ * the SA failed (or its child failed, once the IKE SA is up) and the
+ * exchange failed; the first finding on an exchange is its diagnosis. */
+ikd_finding *ikd_report(ikd_findings *fs, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
+                        ikd_cause cause, gboolean failure);
+void ikd_finding_evidence(ikd_finding *f, guint32 frame);
+void ikd_finding_message(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void ikd_finding_set(char **field, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Looking up. */
+gboolean ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause);
+/* Does any finding about this SA say it failed? */
+gboolean ikd_sa_has_failure(const ikd_sa *sa);
+/* The SA's findings, in report order. */
+static inline guint32 ikd_sa_finding_count(const ikd_sa *sa) { return sa->n_findings; }
+static inline const ikd_finding *ikd_sa_finding(const ikd_sa *sa, guint32 i) { return sa->findings[i]; }
+
+#endif /* IKD_FINDINGS_H */

@@ -1,0 +1,427 @@
+/* rules_certs.c
+ * Certificates: validity at capture time, trust (the CAs the verifier
+ * asked for in CERTREQ), and what the clear part of an SA says about its
+ * authentication when IKE_AUTH is encrypted.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include <string.h>
+
+#include "rules_certs.h"
+#include "names.h"
+
+/* Clock difference tolerated between the capture host and a peer that
+ * accepted a certificate (seconds). */
+#define IKD_ACCEPTED_SKEW 300
+
+/* ------------------------------------------------------------ certificates */
+
+typedef enum {
+    TRUST_UNKNOWN,                  /* no CERTREQ, or "any CA" */
+    TRUST_OK,                       /* the issuer (or a CA above it) was asked for */
+    TRUST_NOT_REQUESTED,            /* the chain ends at a CA that was not asked for */
+    TRUST_NOT_PROVEN                /* the issuer's key is not in the capture */
+} trust_result;
+
+/* Any certificate of the capture whose subject is 'dn' (the issuer's own
+ * certificate, sent in a chain or by another SA). */
+static const ikd_cert *
+cert_by_subject(ikd_rule_ctx *c, const char *dn)
+{
+    if (!dn[0])
+        return NULL;
+    for (const ikd_sa *sa = ikd_tracker_sas(c->t); sa; sa = sa->next) {
+        for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+            const ikd_slot *slot[3] = { &ex->request, &ex->response, &ex->final };
+            for (int i = 0; i < 3; i++) {
+                const ikd_digest *d = slot[i]->msg;
+                for (guint k = 0; d && k < d->n_cert; k++) {
+                    if (strcmp(d->cert[k].subject, dn) == 0)
+                        return &d->cert[k];
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static gboolean
+creq_has_hash(const auth_view *v, const guint8 *hash)
+{
+    for (guint i = 0; i < v->n_creq; i++) {
+        if (v->creq[i]->hash_len == 20 && memcmp(v->creq[i]->hash, hash, 20) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+creq_has_dn(const auth_view *v, const char *dn)
+{
+    for (guint i = 0; i < v->n_creq; i++) {
+        if (v->creq[i]->dn[0] && g_ascii_strcasecmp(v->creq[i]->dn, dn) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* What the verifier asked for, as text for a message. */
+static char *
+creq_text(const auth_view *v)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < v->n_creq; i++) {
+        if (s->len)
+            g_string_append(s, ", ");
+        if (v->creq[i]->hash_len) {
+            g_string_append(s, "CA key SHA-1 ");
+            ikd_hex_append(s, v->creq[i]->hash, v->creq[i]->hash_len);
+        } else if (v->creq[i]->dn[0]) {
+            g_string_append_printf(s, "\"%s\"", v->creq[i]->dn);
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+static trust_result
+check_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_cert *ee)
+{
+    gboolean by_hash = FALSE, by_dn = FALSE;
+    const ikd_cert *cur = ee;
+
+    for (guint i = 0; i < v->n_creq; i++) {
+        if (v->creq[i]->hash_len == 20)
+            by_hash = TRUE;
+        else if (v->creq[i]->dn[0])
+            by_dn = TRUE;
+        else if (v->creq[i]->cert_type)
+            return TRUST_UNKNOWN;   /* an empty CERTREQ: any CA will do */
+    }
+    if (!by_hash && !by_dn)
+        return TRUST_UNKNOWN;
+    if (!ee->issuer[0])
+        return TRUST_UNKNOWN;
+
+    /* Walk up the chain as far as the capture shows it. */
+    for (int depth = 0; depth < 6 && cur; depth++) {
+        const ikd_cert *issuer;
+        if (by_dn && creq_has_dn(v, cur->issuer))
+            return TRUST_OK;
+        issuer = strcmp(cur->issuer, cur->subject) == 0 ? cur : cert_by_subject(c, cur->issuer);
+        if (!issuer)
+            break;
+        if (by_hash && issuer->has_spki && creq_has_hash(v, issuer->spki_sha1))
+            return TRUST_OK;
+        if (issuer == cur)
+            return TRUST_NOT_REQUESTED;     /* a root nobody asked for */
+        cur = issuer;
+    }
+    /* IKEv1 names CAs by DN: an issuer not named is not requested. */
+    return by_dn && !by_hash ? TRUST_NOT_REQUESTED : TRUST_NOT_PROVEN;
+}
+
+/* A certificate whose issuer the verifier is seen to trust: one it accepted
+ * from its peer in another IKE SA that was established, else its own (which
+ * usually comes from a CA it trusts).  'frame' is where it was seen. */
+static const ikd_cert *
+verifier_trusted_cert(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *verifier, gboolean *accepted,
+                      guint32 *frame)
+{
+    const GPtrArray *sas = ikd_tracker_sas_at(c->t, verifier);   /* the verifier's SAs only */
+    const ikd_cert *own = NULL;
+    guint32 own_frame = 0;
+
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
+        const ikd_sa *sa = g_ptr_array_index(sas, s);
+        for (int side = 0; side < 2; side++) {
+            gboolean init = side == 0;
+            gboolean is_verifier = ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, verifier);
+            auth_view v;
+            if (!is_verifier && (sa == self || !sa->ike_established || ikd_sa_has_auth_failure(sa)))
+                continue;
+            ikd_collect_view(sa, init, G_MAXUINT32, &v);
+            if (!v.n_cert)
+                continue;
+            if (!is_verifier) {
+                *accepted = TRUE;
+                *frame = v.cert_frame;
+                return v.cert[0];
+            }
+            if (!own) {
+                own = v.cert[0];
+                own_frame = v.cert_frame;
+            }
+        }
+    }
+    *accepted = FALSE;
+    *frame = own_frame;
+    return own;
+}
+
+static const char *
+cert_hint_tail(void)
+{
+    return "strongSwan: the certificate in /etc/swanctl/x509 (swanctl --load-creds; ipsec.conf leftcert=), "
+           "libreswan: the NSS database (ipsec import, leftcert=), Cisco: crypto pki enroll <trustpoint>";
+}
+
+/* The time certificates are judged at: the frame that carried them, or the
+ * tests' fixed "now". */
+static gint64
+view_time(const ikd_rule_ctx *c, const auth_view *v)
+{
+    const ikd_config *cfg = ikd_tracker_config(c->t);
+    return cfg->now_override_sec ? cfg->now_override_sec : v->cert_time;
+}
+
+/* The first certificate of the view out of its validity at 'now' by more
+ * than 'skew' seconds, or -1; *expired says which bound it is past. */
+static int
+out_of_date_cert(const auth_view *v, gint64 now, gint64 skew, gboolean *expired)
+{
+    for (guint i = 0; i < v->n_cert; i++) {
+        const ikd_cert *ct = v->cert[i];
+        gboolean after = ct->not_after && now > ct->not_after + skew;
+        gboolean before = ct->not_before && now < ct->not_before - skew;
+        if (after || before) {
+            *expired = after;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+gboolean
+ikd_diagnose_cert_validity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, const char *refusal)
+{
+    gint64 now = view_time(c, v);
+    const char *refused = ikd_side_name(v->refused_init);
+    gboolean expired;
+    ikd_finding *f;
+    int i = out_of_date_cert(v, now, 0, &expired);
+
+    if (i < 0)
+        return FALSE;
+    const ikd_cert *ct = v->cert[i];
+    char *nb = ikd_time_text(ct->not_before), *na = ikd_time_text(ct->not_after), *cap = ikd_time_text(now);
+    f = ikd_report_refusal(c, expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, v,
+               "certificate validity");
+    ikd_finding_set(&f->offered, "%s (valid %s to %s)", ct->subject, nb, na);
+    if (expired) {
+        ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s certificate \"%s\" "
+                            "(issuer \"%s\") the %s sent in frame %u expired on %s, before the capture "
+                            "time %s", verifier, refused, refusal, i ? "CA" : "end-entity", ct->subject,
+                            ct->issuer, refused, v->cert_frame, na, cap);
+        ikd_finding_set(&f->hint, "renew the %s's certificate \"%s\" and load it (%s); if it should still "
+                        "be valid, the clocks are wrong: check NTP on both peers", refused, ct->subject,
+                        cert_hint_tail());
+    } else {
+        ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s certificate \"%s\" "
+                            "(issuer \"%s\") the %s sent in frame %u is not valid before %s, after the "
+                            "capture time %s", verifier, refused, refusal, i ? "CA" : "end-entity",
+                            ct->subject, ct->issuer, refused, v->cert_frame, nb, cap);
+        ikd_finding_set(&f->hint, "the verifying peer's clock is behind or the certificate was issued with a "
+                        "future start date: check NTP on both peers, or reissue \"%s\" with a current "
+                        "notBefore (strongSwan pki --issue --not-before, openssl -startdate) and load it (%s)",
+                        ct->subject, cert_hint_tail());
+    }
+    g_free(nb);
+    g_free(na);
+    g_free(cap);
+    return TRUE;
+}
+
+
+gboolean
+ikd_diagnose_cert_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n, const char *verifier,
+               const char *refusal)
+{
+    const char *refused = ikd_side_name(v->refused_init);
+    const char *verifier_side = ikd_side_name(!v->refused_init);
+    const ikd_cert *ee;
+    trust_result tr;
+    ikd_finding *f;
+    char *asked;
+
+    if (!v->n_cert)
+        return FALSE;
+    ee = v->cert[0];
+    tr = check_trust(c, v, ee);
+    if (n->type == IKD_N_INVALID_CERT_AUTHORITY && tr != TRUST_OK)
+        tr = TRUST_NOT_REQUESTED;
+    if (tr == TRUST_UNKNOWN || tr == TRUST_OK)
+        return FALSE;
+
+    const ikd_cert *known = NULL;
+    gboolean accepted = FALSE;
+    guint32 known_frame = 0;
+    if (tr == TRUST_NOT_PROVEN) {
+        known = verifier_trusted_cert(c, c->sa, &c->m->src, &accepted, &known_frame);
+        /* The verifier accepted (or itself uses) a certificate from the same
+         * CA: that CA is most likely trusted, so the cause is elsewhere. */
+        if (known && strcmp(known->issuer, ee->issuer) == 0 &&
+            (!known->aki_len || !ee->aki_len ||
+             (known->aki_len == ee->aki_len && memcmp(known->aki, ee->aki, ee->aki_len) == 0)))
+            return FALSE;
+    }
+
+    asked = creq_text(v);
+    f = ikd_report_refusal(c, IKD_CAUSE_CERT_UNTRUSTED, v, "certificate issuer");
+    ikd_finding_evidence(f, v->creq_frame);
+    ikd_finding_set(&f->offered, "%s", ee->issuer);
+    if (tr == TRUST_NOT_REQUESTED) {
+        ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s's certificate \"%s\" (frame %u) "
+                            "was issued by \"%s\", which is not among the CAs the %s asked for in CERTREQ "
+                            "(frame %u: %s)", verifier, refused, refusal, refused, ee->subject, v->cert_frame,
+                            ee->issuer, verifier_side, v->creq_frame, asked);
+    } else {
+        GString *aki = g_string_new(NULL);
+        ikd_hex_append(aki, ee->aki, ee->aki_len);
+        ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s's certificate \"%s\" (frame %u) "
+                            "was issued by \"%s\"%s%s%s, while the %s asked in CERTREQ (frame %u) for %s; no "
+                            "certificate of that issuer is in the capture to prove it is one of them%s%s%s. The "
+                            "certificate is valid at capture time and matches the identity, so an untrusted "
+                            "issuer is the likely reason (a revoked certificate or a private key that does not "
+                            "belong to the certificate would look the same on the wire)",
+                            verifier, refused, refusal, refused, ee->subject, v->cert_frame, ee->issuer,
+                            aki->len ? " (authorityKeyIdentifier " : "", aki->str, aki->len ? ")" : "",
+                            verifier_side, v->creq_frame, asked,
+                            !known ? "" : accepted ? ", while the verifier accepted a certificate from \""
+                                                   : ", while the verifier's own certificate comes from \"",
+                            known ? known->issuer : "", known ? "\"" : "");
+        if (known)
+            ikd_finding_evidence(f, known_frame);
+        g_string_free(aki, TRUE);
+    }
+    ikd_finding_set(&f->hint, "make the %s trust the CA \"%s\" (strongSwan: its certificate in "
+                    "/etc/swanctl/x509ca and swanctl --load-creds, ipsec.conf: /etc/ipsec.d/cacerts; "
+                    "libreswan: certutil -A -t CT,, into the NSS database; Cisco: crypto pki trustpoint and "
+                    "crypto pki authenticate), or issue the %s's certificate from a CA it already trusts",
+                    verifier_side, ee->issuer, refused);
+    g_free(asked);
+    return TRUE;
+}
+
+/* A peer refused the other's authentication with notify 'n' in this frame. */
+
+/* ------------------------------------------------------------ no keys */
+
+char *
+ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame)
+{
+    GString *s = g_string_new(NULL);
+    guint32 auth_frames[2] = { 0, 0 };
+
+    *evidence_frame = 0;
+    for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        const ikd_slot *slot[2] = { &ex->request, &ex->response };
+        const gboolean by_init[2] = { ex->from_initiator, !ex->from_initiator };
+        if (ex->exch_type == IKD_X2_IKE_AUTH && !auth_frames[0]) {
+            auth_frames[0] = ex->request.frame;
+            auth_frames[1] = ex->response.frame;
+        }
+        for (int i = 0; i < 2; i++) {
+            const ikd_digest *d = slot[i]->msg;
+            if (!d || !d->n_certreq || (d->encrypted && !d->decrypted))
+                continue;
+            g_string_append_printf(s, "%s the %s asked in frame %u for certificates from ",
+                                   s->len ? ";" : "certificate authentication is expected:",
+                                   ikd_side_name(by_init[i]), d->frame);
+            for (guint k = 0; k < d->n_certreq; k++) {
+                const ikd_certreq *r = &d->certreq[k];
+                if (k)
+                    g_string_append(s, ", ");
+                if (r->hash_len) {
+                    g_string_append(s, "CA key SHA-1 ");
+                    ikd_hex_append(s, r->hash, r->hash_len);
+                } else {
+                    g_string_append_printf(s, "\"%s\"", r->dn[0] ? r->dn : "any CA");
+                }
+            }
+            if (!*evidence_frame)
+                *evidence_frame = d->frame;
+        }
+    }
+    if (!s->len)
+        g_string_append(s, "neither peer sent a CERTREQ before IKE_AUTH, as is usual with pre-shared keys or EAP");
+    g_string_append_printf(s, "; the identities, the AUTH method and any certificates are inside the encrypted "
+                           "IKE_AUTH (frame%s %u", auth_frames[1] ? "s" : "", auth_frames[0]);
+    if (auth_frames[1])
+        g_string_append_printf(s, " and %u", auth_frames[1]);
+    g_string_append(s, "), which the IKE SA's keys reveal");
+    return g_string_free(s, FALSE);
+}
+
+/* ------------------------------------------------------------ success */
+
+/* The responder accepted an initiator certificate that was out of date at
+ * capture time: not a failure, but the capture's clock or the peer's checks
+ * are off.  (Whether the initiator accepts the responder's certificate is
+ * not known yet at this frame: it may still refuse it.) */
+void
+ikd_cert_accepted_out_of_date(ikd_rule_ctx *c)
+{
+    auth_view v;
+    gboolean expired;
+
+    ikd_collect_view(c->sa, TRUE, c->fi->frame, &v);
+    gint64 now = view_time(c, &v);
+    /* The peer's clock said yes: a few minutes off is the two clocks, not
+     * the certificate. */
+    int i = out_of_date_cert(&v, now, IKD_ACCEPTED_SKEW, &expired);
+    if (i < 0)
+        return;
+    const ikd_cert *ct = v.cert[i];
+    char *bound = ikd_time_text(expired ? ct->not_after : ct->not_before), *cap = ikd_time_text(now);
+    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame,
+                                expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, FALSE);
+    ikd_finding_evidence(f, v.cert_frame);
+    ikd_finding_set(&f->mismatch, "certificate validity");
+    ikd_finding_message(f, "The %s's certificate \"%s\" (frame %u) was %s %s at the capture time %s, yet "
+                        "the authentication succeeded: the capture's clock is off or the peer does not "
+                        "check validity", ikd_side_name(TRUE), ct->subject, v.cert_frame,
+                        expired ? "expired since" : "not valid before", bound, cap);
+    ikd_finding_set(&f->hint, "check the clocks (NTP); renew the certificate before the peers enforce it (%s)",
+                    cert_hint_tail());
+    g_free(bound);
+    g_free(cap);
+}
+
+/* The responder's certificate in a successful IKE_AUTH response is out of
+ * date at capture time.  The initiator decides after this frame, often
+ * without a word on the wire (libreswan deletes the IKE SA silently and starts
+ * over), so this frame is where the failure becomes evident: RFC 5280 path
+ * validation refuses the certificate unless the peer ignores validity.
+ * Returns TRUE when it reported. */
+gboolean
+ikd_cert_responder_out_of_date(ikd_rule_ctx *c)
+{
+    auth_view v;
+    gboolean expired;
+
+    ikd_collect_view(c->sa, FALSE, c->fi->frame, &v);
+    gint64 now = view_time(c, &v);
+    int i = out_of_date_cert(&v, now, IKD_ACCEPTED_SKEW, &expired);
+    if (i < 0)
+        return FALSE;
+    const ikd_cert *ct = v.cert[i];
+    char *nb = ikd_time_text(ct->not_before), *na = ikd_time_text(ct->not_after), *cap = ikd_time_text(now);
+    ikd_finding *f = ikd_report_refusal(c, expired ? IKD_CAUSE_CERT_EXPIRED : IKD_CAUSE_CERT_NOT_YET_VALID, &v,
+                            "certificate validity");
+    ikd_finding_set(&f->offered, "%s (valid %s to %s)", ct->subject, nb, na);
+    ikd_finding_message(f, "The responder's %s certificate \"%s\" (issuer \"%s\") in frame %u %s %s, %s the "
+                        "capture time %s: the initiator refuses it (RFC 5280 path validation) unless it does "
+                        "not check validity, so this IKE SA will not be used",
+                        i ? "CA" : "end-entity", ct->subject, ct->issuer, v.cert_frame,
+                        expired ? "expired on" : "is not valid before", expired ? na : nb,
+                        expired ? "before" : "after", cap);
+    ikd_finding_set(&f->hint, "%s the responder's certificate \"%s\" and load it (%s); if it should be "
+                    "valid, check the clocks (NTP) on both peers", expired ? "renew" : "reissue", ct->subject,
+                    cert_hint_tail());
+    g_free(nb);
+    g_free(na);
+    g_free(cap);
+    return TRUE;
+}
+
