@@ -28,6 +28,7 @@
 #include "extract.h"
 #include "core/names.h"
 
+/* Grouped by payload family, in the order on_field() dispatches by. */
 typedef enum {
     F_NONE = 0,
     F_ICMP_TYPE, F_ICMP_CODE, F_ICMP6_TYPE, F_ICMP6_CODE,
@@ -826,15 +827,12 @@ on_x509_field(walk_ctx *c, field_key key, field_info *fi)
     }
 }
 
+/* Fields of the frame around the IKE message: ICMP errors, ESP, malformed marks, the ISAKMP item itself. */
 static void
-on_field(walk_ctx *c, field_key key, field_info *fi)
+on_frame_field(walk_ctx *c, field_key key, field_info *fi)
 {
     ikd_msg *m = c->m;
     guint32 v;
-
-    /* Fields that only matter inside the IKE message. */
-    if (key >= F_ISPI && !c->in_ike)
-        return;
 
     switch (key) {
     case F_ICMP_TYPE: case F_ICMP6_TYPE:
@@ -886,6 +884,19 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         }
         break;
     }
+    default:
+        break;
+    }
+}
+
+/* The IKE header, and what the encrypted and fragment payloads say of the message. */
+static void
+on_header_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+    guint32 v;
+
+    switch (key) {
     case F_ISPI:
         read_bytes(fi, m->ispi, 8, NULL);
         break;
@@ -914,6 +925,28 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
     case F_TYPEPAYLOAD:
         on_payload(c, (guint8)ikd_fi_uint(fi));
         break;
+    case F_ENC_DECRYPTED:
+        m->decrypted = 1;
+        break;
+    case F_FRAG_NUMBER:
+        m->frag_number = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_FRAG_TOTAL:
+        m->frag_total = (guint16)ikd_fi_uint(fi);
+        break;
+    default:
+        break;
+    }
+}
+
+/* SA payloads: proposals, transforms and their attributes (IKEv1 attributes mapped to IKEv2 transforms). */
+static void
+on_sa_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+    guint32 v;
+
+    switch (key) {
     case F_PROP_NUMBER:
         v = ikd_fi_uint(fi);
         if (m->version == 1) {
@@ -1010,70 +1043,23 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         if (c->tf)
             c->tf->key_len = (guint16)ikd_fi_uint(fi);
         break;
+    default:
+        break;
+    }
+}
+
+/* Key exchange, vendor IDs, NAT-D, AUTH, Delete and EAP payloads. */
+static void
+on_payload_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+
+    switch (key) {
     case F_KE_GROUP:
         m->ke_group = (guint16)ikd_fi_uint(fi);
         break;
     case F_KE_DATA:
         m->ke_len = (guint16)MIN(fi->length, 65535);
-        break;
-    case F_NOTIFY_PROTOID:
-        if (c->notify)
-            c->notify->protocol = (guint8)ikd_fi_uint(fi);
-        break;
-    case F_NOTIFY_MSGTYPE:
-        if (c->notify)
-            c->notify->type = (guint16)ikd_fi_uint(fi);
-        break;
-    case F_NOTIFY_DATA:
-        if (c->notify) {
-            gsize n = 0;
-            read_bytes(fi, c->notify->data, IKD_MAX_BLOB, &n);
-            c->notify->data_len = (guint16)MAX(fi->length, 0);
-        }
-        break;
-    case F_ID_TYPE:
-        v = ikd_fi_uint(fi);
-        c->v1_id_type = (guint8)v;
-        if (c->ident)
-            c->ident->type = (guint8)v;
-        break;
-    case F_ID_PROTOID:
-        c->v1_id_proto = (guint8)ikd_fi_uint(fi);
-        break;
-    case F_ID_PORT:
-        c->v1_id_port = (guint16)ikd_fi_uint(fi);
-        break;
-    case F_ID_DATA:
-        if (m->version == 1 && m->exch_type == IKD_X1_QUICK)
-            v1_id_to_ts(c, fi);
-        else if (c->ident)
-            ident_text(fi, c->ident->type, c->ident->text, sizeof c->ident->text);
-        break;
-    case F_TS_TYPE:
-        if (m->n_ts < IKD_MAX_TS) {
-            c->ts = &m->ts[m->n_ts++];
-            memset(c->ts, 0, sizeof *c->ts);
-            c->ts->initiator_side = c->ts_side;
-            c->ts->end_port = 65535;
-        } else {
-            c->ts = NULL;
-            m->dropped++;
-        }
-        break;
-    case F_TS_PROTOID:
-        if (c->ts) c->ts->ip_proto = (guint8)ikd_fi_uint(fi);
-        break;
-    case F_TS_START_PORT:
-        if (c->ts) c->ts->start_port = (guint16)ikd_fi_uint(fi);
-        break;
-    case F_TS_END_PORT:
-        if (c->ts) c->ts->end_port = (guint16)ikd_fi_uint(fi);
-        break;
-    case F_TS_START_V4: case F_TS_START_V6:
-        if (c->ts) read_addr(fi, &c->ts->start, key == F_TS_START_V6 ? 6 : 4);
-        break;
-    case F_TS_END_V4: case F_TS_END_V6:
-        if (c->ts) read_addr(fi, &c->ts->end, key == F_TS_END_V6 ? 6 : 4);
         break;
     case F_VID:
         if (m->n_vid < IKD_MAX_VIDS) {
@@ -1111,22 +1097,6 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
             c->del->spi_len = (guint8)n;
         }
         break;
-    case F_ENC_DECRYPTED:
-        m->decrypted = 1;
-        break;
-    case F_FRAG_NUMBER:
-        m->frag_number = (guint16)ikd_fi_uint(fi);
-        break;
-    case F_FRAG_TOTAL:
-        m->frag_total = (guint16)ikd_fi_uint(fi);
-        break;
-    case F_CERT_ENCODING: case F_CERTREQ_TYPE: case F_CERTREQ_AUTHORITY:
-    case F_X509_CERT: case F_X509_ISSUER: case F_X509_SUBJECT: case F_X509_NOTBEFORE:
-    case F_X509_NOTAFTER: case F_X509_UTCTIME: case F_X509_GENTIME: case F_X509_AVA_TYPE:
-    case F_X509_AVA_STRING: case F_X509_SPKI: case F_X509_EXT_ID: case F_X509_AKI:
-    case F_X509_SAN_NAME: case F_X509_SAN_IP:
-        on_x509_field(c, key, fi);
-        break;
     case F_EAP_CODE:
         m->eap_code = (guint8)ikd_fi_uint(fi);
         break;
@@ -1138,6 +1108,127 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
     default:
         break;
     }
+}
+
+/* Notify payloads. */
+static void
+on_notify_field(walk_ctx *c, field_key key, field_info *fi)
+{
+
+    switch (key) {
+    case F_NOTIFY_PROTOID:
+        if (c->notify)
+            c->notify->protocol = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_NOTIFY_MSGTYPE:
+        if (c->notify)
+            c->notify->type = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_NOTIFY_DATA:
+        if (c->notify) {
+            gsize n = 0;
+            read_bytes(fi, c->notify->data, IKD_MAX_BLOB, &n);
+            c->notify->data_len = (guint16)MAX(fi->length, 0);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Identification payloads (IKEv1 Quick Mode IDs become traffic selectors). */
+static void
+on_id_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+    guint32 v;
+
+    switch (key) {
+    case F_ID_TYPE:
+        v = ikd_fi_uint(fi);
+        c->v1_id_type = (guint8)v;
+        if (c->ident)
+            c->ident->type = (guint8)v;
+        break;
+    case F_ID_PROTOID:
+        c->v1_id_proto = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_ID_PORT:
+        c->v1_id_port = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_ID_DATA:
+        if (m->version == 1 && m->exch_type == IKD_X1_QUICK)
+            v1_id_to_ts(c, fi);
+        else if (c->ident)
+            ident_text(fi, c->ident->type, c->ident->text, sizeof c->ident->text);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Traffic selector payloads. */
+static void
+on_ts_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+
+    switch (key) {
+    case F_TS_TYPE:
+        if (m->n_ts < IKD_MAX_TS) {
+            c->ts = &m->ts[m->n_ts++];
+            memset(c->ts, 0, sizeof *c->ts);
+            c->ts->initiator_side = c->ts_side;
+            c->ts->end_port = 65535;
+        } else {
+            c->ts = NULL;
+            m->dropped++;
+        }
+        break;
+    case F_TS_PROTOID:
+        if (c->ts) c->ts->ip_proto = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_TS_START_PORT:
+        if (c->ts) c->ts->start_port = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_TS_END_PORT:
+        if (c->ts) c->ts->end_port = (guint16)ikd_fi_uint(fi);
+        break;
+    case F_TS_START_V4: case F_TS_START_V6:
+        if (c->ts) read_addr(fi, &c->ts->start, key == F_TS_START_V6 ? 6 : 4);
+        break;
+    case F_TS_END_V4: case F_TS_END_V6:
+        if (c->ts) read_addr(fi, &c->ts->end, key == F_TS_END_V6 ? 6 : 4);
+        break;
+    default:
+        break;
+    }
+}
+
+/* One field of the walk, handed to its payload family. */
+static void
+on_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    /* Fields that only matter inside the IKE message. */
+    if (key >= F_ISPI && !c->in_ike)
+        return;
+
+    if (key <= F_ISAKMP)
+        on_frame_field(c, key, fi);
+    else if (key <= F_TYPEPAYLOAD || (key >= F_ENC_DECRYPTED && key <= F_FRAG_TOTAL))
+        on_header_field(c, key, fi);
+    else if (key <= F_IKE2_ATTR_KEYLEN)
+        on_sa_field(c, key, fi);
+    else if (key >= F_NOTIFY_PROTOID && key <= F_NOTIFY_DATA)
+        on_notify_field(c, key, fi);
+    else if (key >= F_ID_TYPE && key <= F_ID_DATA)
+        on_id_field(c, key, fi);
+    else if (key >= F_TS_TYPE && key <= F_TS_END_V6)
+        on_ts_field(c, key, fi);
+    else if (key >= F_CERT_ENCODING && key <= F_X509_SAN_IP)
+        on_x509_field(c, key, fi);
+    else
+        on_payload_field(c, key, fi);
 }
 
 /* Copies 'len' bytes at 'offset' of a protocol item; FALSE when the item
@@ -1339,7 +1430,7 @@ ikd_extract(packet_info *pinfo, tvbuff_t *frame_tvb, proto_tree *tree, ikd_msg *
 {
     walk_ctx c;
 
-    ikd_msg_init(m);
+    ikd_msg_reset(m);
     if (!tree || !key_by_hfid)
         return FALSE;
     memset(&c, 0, sizeof c);

@@ -20,7 +20,8 @@ gboolean ikd_extract_frame_is_relevant(packet_info *pinfo);
 /* An IP fragment not reassembled in this frame (IKE lost to fragmentation). */
 gboolean ikd_extract_is_ip_fragment(packet_info *pinfo);
 /* Fills m from the tree; returns FALSE when the frame holds nothing ikediag
- * tracks. */
+ * tracks.  m was made with ikd_msg_init() and may hold an earlier frame's
+ * message: only what that one used is cleared (ikd_msg_reset()). */
 gboolean ikd_extract(packet_info *pinfo, tvbuff_t *frame_tvb, proto_tree *tree, ikd_msg *m);
 
 #endif /* IKD_EXTRACT_H */

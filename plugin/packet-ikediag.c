@@ -304,7 +304,6 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
         return 0;
 
     if (!PINFO_FD_VISITED(pinfo)) {
-        ikd_msg_reset(frame_msg);
         if (!ikd_extract(pinfo, tvb, tree, frame_msg))
             return 0;
         fi = ikd_diag_add(diag, frame_msg);
