@@ -98,6 +98,7 @@ ikd_diag_add(ikd_diag *dg, const ikd_msg *m)
 
     ikd_rule_ctx c = { dg->t, dg->fs, fi->sa, fi->exchange, fi, m, d };
     if (m->kind == IKD_MSG_IKE) {
+        ikd_rules_certs_index(&c);
         message_rules(&c);
         ikd_sa *sa = fi->sa;
         if (sa->outcome != IKD_OUTCOME_FAILED && sa->outcome != IKD_OUTCOME_CHILD_FAILED &&

@@ -26,6 +26,7 @@ typedef struct ikd_rule_ctx {
 enum {
     IKD_SLOT_NAT,                   /* rules_nat.c */
     IKD_SLOT_LIVENESS,              /* rules_liveness.c */
+    IKD_SLOT_CERTS,                 /* rules_certs.c */
     IKD_SLOT_COUNT
 };
 G_STATIC_ASSERT(IKD_SLOT_COUNT <= IKD_FAMILY_SLOTS);
@@ -33,6 +34,8 @@ G_STATIC_ASSERT(IKD_SLOT_COUNT <= IKD_FAMILY_SLOTS);
 /* The families, in the order diagnose.c runs them.  Each gets IKE messages
  * (and the ones named, ESP/ICMP/fragment frames); the *_finish ones get
  * each SA once at the end of the capture (c->sa set, c->fi and c->m NULL). */
+void ikd_rules_certs_index(ikd_rule_ctx *c);    /* every IKE message first: its certificates
+                                                   by subject (rules_certs.c) */
 void ikd_rules_malformed(ikd_rule_ctx *c);      /* unreadable messages (rules_malformed.c) */
 void ikd_rules_nat(ikd_rule_ctx *c);            /* NAT-D, NAT-T, ESP, fragments; all frames */
 void ikd_rules_nat_finish(ikd_rule_ctx *c);

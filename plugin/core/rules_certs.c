@@ -24,6 +24,38 @@ typedef enum {
     TRUST_NOT_PROVEN                /* the issuer's key is not in the capture */
 } trust_result;
 
+/* Every certificate of the capture by subject DN, the first one seen for
+ * each: the family's state for the whole capture (a lookup per refusal,
+ * not a scan of every SA: tools/bench/core-scale.c "certs"). */
+static gpointer
+certs_by_subject_new(void)
+{
+    return g_hash_table_new(g_str_hash, g_str_equal);
+}
+
+static GHashTable *
+certs_by_subject(ikd_rule_ctx *c)
+{
+    return ikd_tracker_family_state(c->t, IKD_SLOT_CERTS, certs_by_subject_new,
+                                    (GDestroyNotify)g_hash_table_destroy);
+}
+
+void
+ikd_rules_certs_index(ikd_rule_ctx *c)
+{
+    GHashTable *by_subject;
+
+    if (!c->d || !c->d->n_cert)
+        return;
+    by_subject = certs_by_subject(c);
+    for (guint k = 0; k < c->d->n_cert; k++) {
+        const ikd_cert *ct = &c->d->cert[k];
+        /* keys and values live in the tracker's digests */
+        if (ct->subject[0] && !g_hash_table_contains(by_subject, ct->subject))
+            g_hash_table_insert(by_subject, (gpointer)ct->subject, (gpointer)ct);
+    }
+}
+
 /* Any certificate of the capture whose subject is 'dn' (the issuer's own
  * certificate, sent in a chain or by another SA). */
 static const ikd_cert *
@@ -31,19 +63,7 @@ cert_by_subject(ikd_rule_ctx *c, const char *dn)
 {
     if (!dn[0])
         return NULL;
-    for (const ikd_sa *sa = ikd_tracker_sas(c->t); sa; sa = sa->next) {
-        for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-            const ikd_slot *slot[3] = { &ex->request, &ex->response, &ex->final };
-            for (int i = 0; i < 3; i++) {
-                const ikd_digest *d = slot[i]->msg;
-                for (guint k = 0; d && k < d->n_cert; k++) {
-                    if (strcmp(d->cert[k].subject, dn) == 0)
-                        return &d->cert[k];
-                }
-            }
-        }
-    }
-    return NULL;
+    return g_hash_table_lookup(certs_by_subject(c), dn);
 }
 
 static gboolean

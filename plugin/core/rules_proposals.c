@@ -193,6 +193,28 @@ proto_word(guint8 protocol)
     return protocol == IKD_PROTO_IKE ? "IKE" : protocol == IKD_PROTO_AH ? "AH" : "ESP";
 }
 
+/* An earlier IKE SA to the same responder that got the same refusal of the
+ * same offer (daemons retry with a fresh SPI: libreswan does, ignoring the
+ * notify), or NULL. */
+static const ikd_finding *
+same_refusal_before(const ikd_rule_ctx *c, ikd_cause cause, const char *offered)
+{
+    const GPtrArray *same_resp = ikd_tracker_sas_at(c->t, &c->sa->resp_addr);
+
+    for (guint s = ikd_peer_scan_start(same_resp); same_resp && s < same_resp->len; s++) {
+        const ikd_sa *other = g_ptr_array_index(same_resp, s);
+        if (other == c->sa)
+            break;
+        for (guint32 i = 0; i < other->n_findings; i++) {
+            const ikd_finding *g = other->findings[i];
+            if (g->cause == cause && g->offered && g_strcmp0(g->offered, offered) == 0 &&
+                ikd_addr_equal(&other->resp_addr, &c->sa->resp_addr))
+                return g;
+        }
+    }
+    return NULL;
+}
+
 /* Shared text for NO_PROPOSAL_CHOSEN; 'offer' is the refused request. */
 static void
 report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
@@ -271,26 +293,12 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
                         "differs cannot be told from the wire (its log names it, e.g. strongSwan's "
                         "\"no acceptable ENCRYPTION_ALGORITHM found\")");
     }
-    /* Daemons retry with a fresh SPI (libreswan does, ignoring the notify):
-     * say it is the same refusal rather than leave the analyst to compare. */
-    const GPtrArray *same_resp = ikd_tracker_sas_at(c->t, &c->sa->resp_addr);
-    for (guint s = ikd_peer_scan_start(same_resp); same_resp && s < same_resp->len; s++) {
-        const ikd_sa *other = g_ptr_array_index(same_resp, s);
-        if (other == c->sa)
-            break;
-        for (guint32 i = 0; i < other->n_findings; i++) {
-            const ikd_finding *g = other->findings[i];
-            if (g->cause == cause && g->offered && g_strcmp0(g->offered, f->offered) == 0 &&
-                ikd_addr_equal(&other->resp_addr, &c->sa->resp_addr)) {
-                g_string_append_printf(msg, "; the same refusal as in frame %u (IKE SA %u)", g->frame, other->number);
-                ikd_finding_evidence(f, g->frame);
-                i = other->n_findings;
-                other = NULL;
-                break;
-            }
-        }
-        if (!other)
-            break;
+    /* say it is the same refusal rather than leave the analyst to compare */
+    const ikd_finding *same = same_refusal_before(c, cause, f->offered);
+    if (same) {
+        g_string_append_printf(msg, "; the same refusal as in frame %u (IKE SA %u)", same->frame,
+                               same->sa->number);
+        ikd_finding_evidence(f, same->frame);
     }
     g_free(f->message);
     f->message = g_string_free(msg, FALSE);

@@ -1,6 +1,6 @@
 /* core-scale.c
  * How the epan-free core (tracker + rules) grows with the number of IKE SAs
- * and of exchanges in one SA: time per message, ikd_tracker_memory() and
+ * and of exchanges in one SA: time per message, ikd_diag_memory() and
  * peak RSS.  Synthetic ikd_msg values, no Wireshark.
  *
  *   core-scale sas N        N IKE SAs, distinct SPIs and peers: IKE_SA_INIT
@@ -12,6 +12,12 @@
  *                           gateway with N road warriors)
  *   core-scale exchanges N  one IKE SA with N INFORMATIONAL exchanges (DPD
  *                           over a long capture)
+ *   core-scale certs N      a gateway refusing N road warriors' certificates:
+ *                           each IKE_AUTH (clear) carries a certificate of an
+ *                           issuer not in the capture and is answered with
+ *                           AUTHENTICATION_FAILED, after a CERTREQ (the trust
+ *                           rule looks the issuer up among the capture's
+ *                           certificates on every refusal)
  *
  * Prints: mode, N, messages, seconds, ns per message, tracker bytes, bytes
  * per SA, peak RSS (kB).  Built by tools/bench/bench.sh.
@@ -25,7 +31,7 @@
 #include <time.h>
 
 #include "core/model.h"
-#include "core/tracker.h"
+#include "core/diagnose.h"
 #include "core/names.h"
 
 static void
@@ -67,17 +73,18 @@ int
 main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s sas|hub|exchanges N\n", argv[0]);
+        fprintf(stderr, "usage: %s sas|hub|exchanges|certs N\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
     guint32 n = (guint32)strtoul(argv[2], NULL, 10);
-    ikd_tracker *t = ikd_tracker_new(NULL);
+    ikd_diag *t = ikd_diag_new(NULL);
     ikd_msg *m = g_new(ikd_msg, 1);
     guint32 frame = 0, msgs = 0;
     gint64 now = 1700000000;
     struct timespec a, b;
-    gboolean hub = strcmp(mode, "hub") == 0;
+    gboolean certs = strcmp(mode, "certs") == 0;
+    gboolean hub = certs || strcmp(mode, "hub") == 0;
 
     /* CPU time, not wall clock: the machine is shared. */
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
@@ -108,7 +115,7 @@ main(int argc, char **argv)
                 m->flags = (dir ? IKD_FLAG_V2_R : IKD_FLAG_V2_I);
                 m->content_hash = ((guint64)k << 1) | (guint64)dir;
                 m->content_len = 80;
-                ikd_tracker_add(t, m);
+                ikd_diag_add(t, m);
                 msgs++;
             }
         }
@@ -117,7 +124,7 @@ main(int argc, char **argv)
             ikd_addr i, r;
             set_addr(&i, 2 * k + 1);
             set_addr(&r, hub ? 0xfffffe : 2 * k + 2);
-            gboolean refuse = k % 2 == 0;
+            gboolean refuse = !certs && k % 2 == 0;
             int steps = refuse ? 2 : 4;
             for (int s = 0; s < steps; s++) {
                 gboolean resp = s % 2 == 1;
@@ -144,26 +151,48 @@ main(int argc, char **argv)
                     m->notify[0].type = IKD_N_NO_PROPOSAL_CHOSEN;
                 } else if (s == 1) {
                     add_sa_offer(m);
+                    if (certs) {
+                        m->has_certreq = 1;
+                        m->n_certreq = 1;
+                        m->certreq[0].cert_type = 4;
+                        m->certreq[0].hash_len = 20;
+                        memset(m->certreq[0].hash, 0xca, 20);
+                    }
+                } else if (certs && s == 2) {
+                    m->has_cert = m->has_auth = 1;
+                    m->auth_method = 1;
+                    m->n_cert = 1;
+                    snprintf(m->cert[0].subject, sizeof m->cert[0].subject, "C=ZZ, O=Lab, CN=client %u", k);
+                    snprintf(m->cert[0].issuer, sizeof m->cert[0].issuer, "C=ZZ, O=Lab, CN=Unknown CA");
+                    m->cert[0].not_before = now - 86400;
+                    m->cert[0].not_after = now + 86400;
+                    m->n_id = 1;
+                    m->id[0].initiator_side = 1;
+                    m->id[0].type = 9;
+                    snprintf(m->id[0].text, sizeof m->id[0].text, "C=ZZ, O=Lab, CN=client %u", k);
+                } else if (certs && s == 3) {
+                    m->n_notify = 1;
+                    m->notify[0].type = IKD_N_AUTHENTICATION_FAILED;
                 } else {
                     m->encrypted = 1;
                 }
-                ikd_tracker_add(t, m);
+                ikd_diag_add(t, m);
                 msgs++;
             }
         }
     }
-    ikd_tracker_finish(t);
+    ikd_diag_finish(t);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
 
     double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    gsize bytes = ikd_tracker_memory(t);
-    guint32 sas = ikd_tracker_sa_count(t);
+    gsize bytes = ikd_diag_memory(t);
+    guint32 sas = ikd_tracker_sa_count(ikd_diag_tracker(t));
     printf("%-9s %9u %9u msgs %8.3f s CPU %8.0f ns/msg %12zu B tracker %7.0f B/SA %9ld kB peak RSS\n",
            mode, n, msgs, secs, secs * 1e9 / msgs, (size_t)bytes, sas ? (double)bytes / sas : 0.0,
            ru.ru_maxrss);
-    ikd_tracker_free(t);
+    ikd_diag_free(t);
     g_free(m);
     return 0;
 }
