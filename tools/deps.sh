@@ -9,6 +9,7 @@ pkgs=(build-essential cmake pkg-config libglib2.0-dev wireshark-dev tshark pytho
 if [ "${1:-}" = --test ]; then
     pkgs+=(util-linux)        # setpriv: tshark runs as nobody under root
     pkgs+=(clang libclang-rt-dev)   # fuzz.libfuzzer (libFuzzer runtime); skipped without them
+    pkgs+=(perl dpkg-dev)     # checkers.wireshark: Wireshark's perl checkers, tools/ws-source.sh
 fi
 missing=()
 for p in "${pkgs[@]}"; do
