@@ -698,12 +698,12 @@ on_x509_field(walk_ctx *c, field_key key, field_info *fi)
         break;
     case F_CERTREQ_AUTHORITY: {
         /* IKEv2: concatenated SHA-1 hashes of the CAs' public key info. */
-        guint8 buf[20 * IKD_MAX_CERTREQ];
+        guint8 buf[IKD_SHA1_LEN * IKD_MAX_CERTREQ];
         gsize n = 0;
         if (!c->certreq || m->version < 2)
             break;
         read_bytes(fi, buf, sizeof buf, &n);
-        for (gsize off = 0; off + 20 <= n; off += 20) {
+        for (gsize off = 0; off + IKD_SHA1_LEN <= n; off += IKD_SHA1_LEN) {
             ikd_certreq *r = c->certreq;
             if (off) {
                 if (m->n_certreq >= IKD_MAX_CERTREQ) {
@@ -714,8 +714,8 @@ on_x509_field(walk_ctx *c, field_key key, field_info *fi)
                 memset(r, 0, sizeof *r);
                 r->cert_type = c->certreq->cert_type;
             }
-            r->hash_len = 20;
-            memcpy(r->hash, buf + off, 20);
+            r->hash_len = IKD_SHA1_LEN;
+            memcpy(r->hash, buf + off, IKD_SHA1_LEN);
         }
         break;
     }
@@ -842,7 +842,9 @@ on_frame_field(walk_ctx *c, field_key key, field_info *fi)
         if (!c->icmp_item)
             c->icmp_item = fi;
         /* Errors that quote the offending packet (RFC 792, RFC 4443). */
-        c->icmp = m->icmp_v6 ? (v >= 1 && v <= 4) : (v == 3 || v == 11 || v == 12);
+        c->icmp = m->icmp_v6 ? (v >= IKD_ICMP6_DEST_UNREACH && v <= IKD_ICMP6_PARAM_PROBLEM)
+                             : (v == IKD_ICMP_DEST_UNREACH || v == IKD_ICMP_TIME_EXCEEDED ||
+                                v == IKD_ICMP_PARAM_PROBLEM);
         break;
     case F_ICMP_CODE: case F_ICMP6_CODE:
         m->icmp_code = (guint8)ikd_fi_uint(fi);
@@ -1352,7 +1354,7 @@ read_quoted_header(field_info *icmp_type, ikd_msg *m)
     memset(&m->quoted_dst, 0, sizeof m->quoted_dst);
     if (!bytes_after(icmp_type, 8, b, 1))
         return;
-    if (b[0] >> 4 == 4 && bytes_after(icmp_type, 8, b, 20)) {
+    if (b[0] >> 4 == 4 && bytes_after(icmp_type, 8, b, IKD_IPV4_HEADER_MIN)) {
         m->quoted_src.family = m->quoted_dst.family = 4;
         memcpy(m->quoted_src.bytes, b + 12, 4);
         memcpy(m->quoted_dst.bytes, b + 16, 4);
@@ -1365,7 +1367,7 @@ read_quoted_header(field_info *icmp_type, ikd_msg *m)
         ip_len = 40;
         proto = b[6];
     }
-    if (proto == 17 && ip_len >= 20 && bytes_after(icmp_type, 8 + ip_len, b, 4)) {
+    if (proto == IKD_IPPROTO_UDP && ip_len >= IKD_IPV4_HEADER_MIN && bytes_after(icmp_type, 8 + ip_len, b, 4)) {
         m->quoted_sport = (guint16)(b[0] << 8 | b[1]);
         m->quoted_dport = (guint16)(b[2] << 8 | b[3]);
     }
@@ -1422,7 +1424,7 @@ fragment_protocol(packet_info *pinfo, walk_ctx *c)
     }
     if (ip_layer > ipv6_layer)
         return GPOINTER_TO_UINT(p_get_proto_data(pinfo->pool, pinfo, proto_ip, ip_layer));
-    return ipv6_layer ? 17 : 0;
+    return ipv6_layer ? IKD_IPPROTO_UDP : 0;
 }
 
 gboolean
@@ -1445,7 +1447,7 @@ ikd_extract(packet_info *pinfo, tvbuff_t *frame_tvb, proto_tree *tree, ikd_msg *
         outer_from_pinfo(pinfo, m);
 
     if (m->kind == IKD_MSG_IKE) {
-        m->udp_encap = m->sport == 4500 || m->dport == 4500;
+        m->udp_encap = m->sport == IKD_PORT_NAT_T || m->dport == IKD_PORT_NAT_T;
         /* Cut by the capture's snapshot length: the ISAKMP dissector may
          * stop without an exception (an encrypted payload it cannot
          * decrypt), so compare what was captured with what was sent. */
@@ -1462,7 +1464,7 @@ ikd_extract(packet_info *pinfo, tvbuff_t *frame_tvb, proto_tree *tree, ikd_msg *
             return FALSE;
         read_quoted_header(c.icmp_item, m);
     } else if (m->kind == IKD_MSG_NONE && m->src.family && ikd_extract_is_ip_fragment(pinfo) &&
-               fragment_protocol(pinfo, &c) == 17 /* UDP */) {
+               fragment_protocol(pinfo, &c) == IKD_IPPROTO_UDP) {
         m->kind = IKD_MSG_IP_FRAGMENT;      /* the tracker keeps it only between IKE peers */
     }
     return m->kind != IKD_MSG_NONE;

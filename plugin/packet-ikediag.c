@@ -61,8 +61,10 @@ static gint ett_ikediag_finding = -1;
  * severity at registration, and a cause is an error when the SA failed but
  * only a note when the negotiation recovered (e.g. INVALID_KE_PAYLOAD
  * followed by a successful retry). */
-static expert_field ei_ikediag_failure[IKD_CAUSE_COUNT];
-static expert_field ei_ikediag_recovered[IKD_CAUSE_COUNT];
+static struct {
+    expert_field failure;
+    expert_field recovered;
+} ei_ikediag_cause[IKD_CAUSE_COUNT];
 static expert_field ei_ikediag_retransmission = EI_INIT;
 static expert_field ei_ikediag_undecrypted = EI_INIT;
 
@@ -196,8 +198,8 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
         if (f->evidence[i] != pinfo->num)
             proto_item_set_generated(proto_tree_add_uint(ft, hf_ikediag_evidence, tvb, 0, 0, f->evidence[i]));
     }
-    expert_add_info_format(pinfo, ti, f->failure ? &ei_ikediag_failure[f->cause]
-                                                 : &ei_ikediag_recovered[f->cause],
+    expert_add_info_format(pinfo, ti, f->failure ? &ei_ikediag_cause[f->cause].failure
+                                                 : &ei_ikediag_cause[f->cause].recovered,
                            "%s", f->message ? f->message : ci->title);
     if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
         col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
@@ -407,17 +409,16 @@ proto_register_ikediag(void)
     for (int i = 0; i < IKD_CAUSE_COUNT; i++) {
         const ikd_cause_info *ci = ikd_cause_get((ikd_cause)i);
         char *name = g_strdelimit(g_strdup(ci->keyword), "-", '_');
-        ei_register_info fail = { &ei_ikediag_failure[i],
+        ei_register_info fail = { &ei_ikediag_cause[i].failure,
             { g_strdup_printf("ikediag.expert.%s", name), group_to_ws(ci->group),
               severity_to_ws(ci->severity), ci->title, EXPFILL }};
-        ei_register_info rec = { &ei_ikediag_recovered[i],
+        ei_register_info rec = { &ei_ikediag_cause[i].recovered,
             { g_strdup_printf("ikediag.expert.%s.info", name), group_to_ws(ci->group),
               severity_to_ws(ci->recovered_severity), ci->title, EXPFILL }};
         g_free(name);
-        memset(&ei_ikediag_failure[i], 0, sizeof ei_ikediag_failure[i]);
-        ei_ikediag_failure[i].ei = EI_INIT_EI;
-        ei_ikediag_failure[i].hf = EI_INIT_HF;
-        ei_ikediag_recovered[i] = ei_ikediag_failure[i];
+        ei_ikediag_cause[i].failure.ei = EI_INIT_EI;
+        ei_ikediag_cause[i].failure.hf = EI_INIT_HF;
+        ei_ikediag_cause[i].recovered = ei_ikediag_cause[i].failure;
         ei[n_ei++] = fail;
         ei[n_ei++] = rec;
     }

@@ -35,6 +35,17 @@
 #include <epan/stats_tree.h>
 
 #include "stats.h"
+
+/* tap_init_cb's two forms (ws-compat.h) */
+#ifdef IKD_STAT_INIT_RETURNS_BOOL
+#define IKD_STAT_INIT_RET bool
+#define IKD_STAT_INIT_OK() return true
+#define IKD_STAT_INIT_FAIL() return false
+#else
+#define IKD_STAT_INIT_RET void
+#define IKD_STAT_INIT_OK() return
+#define IKD_STAT_INIT_FAIL() exit(1)
+#endif
 #include "core/findings.h"
 #include "core/names.h"
 

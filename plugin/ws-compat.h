@@ -105,19 +105,13 @@ typedef gboolean ikd_pref_bool;
 #define IKD_HAVE_PLUGIN_DESCRIBE 1
 #endif
 
-/* stats.c (added by the stats/docs helper): the init callback of a "-z"
- * statistic (stat_tap_ui.tap_init_cb) returns bool from 4.6 on, false
- * meaning the argument was refused; before, it returns nothing and a bad
- * argument ends tshark, as tshark's own statistics do (exit(1)).
- * 4.4.19 still has the void form. */
+/* The init callback of a "-z" statistic (stat_tap_ui.tap_init_cb) returns
+ * bool from 4.6 on, false meaning the argument was refused; before, it
+ * returns nothing and a bad argument ends tshark, as tshark's own
+ * statistics do.  4.4.19 still has the void form.  stats.c spells out both
+ * (its exit() is user-interface code, kept out of this dissector header). */
 #if IKD_WS_AT_LEAST(4, 6)
-#define IKD_STAT_INIT_RET bool
-#define IKD_STAT_INIT_OK() return true
-#define IKD_STAT_INIT_FAIL() return false
-#else
-#define IKD_STAT_INIT_RET void
-#define IKD_STAT_INIT_OK() return
-#define IKD_STAT_INIT_FAIL() exit(1)
+#define IKD_STAT_INIT_RETURNS_BOOL 1
 #endif
 
 #endif /* IKD_WS_COMPAT_H */

@@ -36,6 +36,18 @@
 #define IKD_MAX_DELETES      8
 #define IKD_MAX_CERTREQ      8
 
+/* Numbers of the wire that several files name. */
+#define IKD_PORT_NAT_T         4500 /* IKE and ESP after NAT traversal (RFC 3948) */
+#define IKD_IPPROTO_UDP        17
+#define IKD_IPV4_HEADER_MIN    20
+#define IKD_SHA1_LEN           20   /* IKEv2 NAT-D hashes, CERTREQ CA hashes (RFC 7296 2.23, 3.7) */
+/* ICMP errors that quote the offending packet (RFC 792, RFC 4443) */
+#define IKD_ICMP_DEST_UNREACH   3
+#define IKD_ICMP_TIME_EXCEEDED  11
+#define IKD_ICMP_PARAM_PROBLEM  12
+#define IKD_ICMP6_DEST_UNREACH  1
+#define IKD_ICMP6_PARAM_PROBLEM 4   /* 1..4: the ICMPv6 error messages */
+
 typedef struct ikd_addr {
     guint8 family;                  /* 0 (none), 4 or 6 */
     guint8 bytes[16];
@@ -118,7 +130,7 @@ typedef struct ikd_cert {
      * Wireshark's own X.509 dissection.  DNs are written as strongSwan logs
      * them ("C=ZZ, O=Lab, CN=host"), in wire order. */
     guint8  has_spki;
-    guint8  spki_sha1[20];          /* SHA-1 of the DER SubjectPublicKeyInfo: what an
+    guint8  spki_sha1[IKD_SHA1_LEN];          /* SHA-1 of the DER SubjectPublicKeyInfo: what an
                                        IKEv2 CERTREQ names a CA by (RFC 7296 3.7) */
     guint8  aki_len;
     guint8  aki[20];                /* authorityKeyIdentifier keyIdentifier */
@@ -131,7 +143,7 @@ typedef struct ikd_cert {
 typedef struct ikd_certreq {
     guint8  cert_type;
     guint8  hash_len;               /* 20 for an IKEv2 CA hash, 0 otherwise */
-    guint8  hash[20];
+    guint8  hash[IKD_SHA1_LEN];
     char    dn[IKD_MAX_ID_TEXT];
 } ikd_certreq;
 

@@ -233,9 +233,9 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
     /* After EAP the AUTH payload is a "shared key MIC" over the EAP MSK,
      * not a configured PSK. */
     psk = v2 ? method == 2 && !v.eap : ikd_is_psk_v1(method);
-    g_snprintf(verifier, sizeof verifier, "%s %s", refused_init ? "Responder" : "Initiator",
+    snprintf(verifier, sizeof verifier, "%s %s", refused_init ? "Responder" : "Initiator",
                ikd_peer_str(&m->src, abuf, sizeof abuf));
-    g_snprintf(refusal, sizeof refusal, "%s in frame %u", ikd_notify_name(n->type, nbuf, sizeof nbuf),
+    snprintf(refusal, sizeof refusal, "%s in frame %u", ikd_notify_name(n->type, nbuf, sizeof nbuf),
                c->fi->frame);
 
     if (!psk && ikd_diagnose_cert_validity(c, &v, verifier, refusal))
@@ -289,9 +289,9 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
             ikd_finding_set(&f->offered, "%s", v.own_id->text);
         char where[48] = "";
         if (v2 && v.cred)
-            g_snprintf(where, sizeof where, ", AUTH in frame %u", v.cred->frame);
+            snprintf(where, sizeof where, ", AUTH in frame %u", v.cred->frame);
         else if (v.own_id_frame)
-            g_snprintf(where, sizeof where, ", identity in frame %u", v.own_id_frame);
+            snprintf(where, sizeof where, ", identity in frame %u", v.own_id_frame);
         ikd_finding_message(f, "%s refused the %s's pre-shared key authentication%s%s%s (%s%s): the pre-shared "
                             "keys differ, or the %s has no key or connection for that identity",
                             verifier, refused, v.own_id ? " as \"" : "", v.own_id ? v.own_id->text : "",
@@ -379,9 +379,9 @@ eap_failure(ikd_rule_ctx *c)
     }
     name = eap_type_name(method);
     if (name)
-        g_snprintf(mbuf, sizeof mbuf, "%s", name);
+        snprintf(mbuf, sizeof mbuf, "%s", name);
     else if (method)
-        g_snprintf(mbuf, sizeof mbuf, "type %u", method);
+        snprintf(mbuf, sizeof mbuf, "type %u", method);
     else
         g_strlcpy(mbuf, "not visible", sizeof mbuf);
 
@@ -391,9 +391,9 @@ eap_failure(ikd_rule_ctx *c)
         ikd_finding_set(&f->offered, "%s", v.own_id->text);
     char who[IKD_MAX_ID_TEXT + 16] = "", last[64] = "";
     if (v.own_id)
-        g_snprintf(who, sizeof who, ", identity \"%s\"", v.own_id->text);
+        snprintf(who, sizeof who, ", identity \"%s\"", v.own_id->text);
     if (last_init_eap)
-        g_snprintf(last, sizeof last, ", the initiator's last EAP response in frame %u", last_init_eap);
+        snprintf(last, sizeof last, ", the initiator's last EAP response in frame %u", last_init_eap);
     ikd_finding_message(f, "Responder %s ended the initiator's EAP authentication with EAP-Failure in frame %u "
                         "(EAP method %s%s%s): the EAP user name or password is wrong, or the method is not "
                         "accepted for this user", ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->fi->frame,

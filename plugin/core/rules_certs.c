@@ -70,7 +70,7 @@ static gboolean
 creq_has_hash(const auth_view *v, const guint8 *hash)
 {
     for (guint i = 0; i < v->n_creq; i++) {
-        if (v->creq[i]->hash_len == 20 && memcmp(v->creq[i]->hash, hash, 20) == 0)
+        if (v->creq[i]->hash_len == IKD_SHA1_LEN && memcmp(v->creq[i]->hash, hash, IKD_SHA1_LEN) == 0)
             return TRUE;
     }
     return FALSE;
@@ -111,7 +111,7 @@ check_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_cert *ee)
     const ikd_cert *cur = ee;
 
     for (guint i = 0; i < v->n_creq; i++) {
-        if (v->creq[i]->hash_len == 20)
+        if (v->creq[i]->hash_len == IKD_SHA1_LEN)
             by_hash = TRUE;
         else if (v->creq[i]->dn[0])
             by_dn = TRUE;

@@ -17,6 +17,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "rules_common.h"
@@ -57,7 +58,6 @@ reported_flows_new(void)
     return g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
-#define NAT_T_PORT 4500
 
 /* IKEv1 fragmentation vendor ID (strongSwan, Cisco, libreswan agree):
  * MD5("FRAGMENTATION"), followed by 4 bytes of flags. */
@@ -80,7 +80,7 @@ ikd_natd_hash(gsize hash_len, const guint8 ispi[8], const guint8 rspi[8],
      * names it unambiguously among those IKEv1 negotiates. */
     switch (hash_len) {
     case 16: type = G_CHECKSUM_MD5; break;
-    case 20: type = G_CHECKSUM_SHA1; break;
+    case IKD_SHA1_LEN: type = G_CHECKSUM_SHA1; break;
     case 32: type = G_CHECKSUM_SHA256; break;
     case 48: type = G_CHECKSUM_SHA384; break;
     case 64: type = G_CHECKSUM_SHA512; break;
@@ -182,20 +182,20 @@ check_natd_v2(ikd_rule_ctx *c)
     guint8 h_src[64], h_dst[64];
     gboolean have_src = FALSE, have_dst = FALSE, src_ok = FALSE, dst_ok = FALSE;
 
-    if (!ikd_natd_hash(20, m->ispi, m->rspi, &m->src, m->sport, h_src) ||
-        !ikd_natd_hash(20, m->ispi, m->rspi, &m->dst, m->dport, h_dst))
+    if (!ikd_natd_hash(IKD_SHA1_LEN, m->ispi, m->rspi, &m->src, m->sport, h_src) ||
+        !ikd_natd_hash(IKD_SHA1_LEN, m->ispi, m->rspi, &m->dst, m->dport, h_dst))
         return;
     for (guint i = 0; i < m->n_notify; i++) {
         const ikd_notify *n = &m->notify[i];
-        if (n->data_len != 20)
+        if (n->data_len != IKD_SHA1_LEN)
             continue;
         if (n->type == IKD_N_NAT_DETECTION_SOURCE_IP) {
             /* several are allowed, one per local address: any may match */
             have_src = TRUE;
-            src_ok |= memcmp(n->data, h_src, 20) == 0;
+            src_ok |= memcmp(n->data, h_src, IKD_SHA1_LEN) == 0;
         } else if (n->type == IKD_N_NAT_DETECTION_DESTINATION_IP) {
             have_dst = TRUE;
-            dst_ok |= memcmp(n->data, h_dst, 20) == 0;
+            dst_ok |= memcmp(n->data, h_dst, IKD_SHA1_LEN) == 0;
         }
     }
     if ((have_src && !src_ok) || (have_dst && !dst_ok))
@@ -218,7 +218,7 @@ v1_negotiated_hash_len(const ikd_sa *sa)
                 continue;
             switch (t->id) {    /* IKEv2 PRF ids, as extract.c maps IKEv1 hashes */
             case 1: return 16;  /* HMAC_MD5 */
-            case 2: return 20;  /* HMAC_SHA1 */
+            case 2: return IKD_SHA1_LEN;  /* HMAC_SHA1 */
             case 5: return 32;  /* HMAC_SHA2_256 */
             case 6: return 48;  /* HMAC_SHA2_384 */
             case 7: return 64;  /* HMAC_SHA2_512 */
@@ -252,7 +252,7 @@ check_natd_v1(ikd_rule_ctx *c)
         return;
     for (guint i = 1; i < m->n_natd; i++)
         src_ok |= m->natd[i].len == len && memcmp(m->natd[i].data, h, len) == 0;
-    g_snprintf(how, sizeof how, "NAT-D payloads recomputed with %s", hash_name(len));
+    snprintf(how, sizeof how, "NAT-D payloads recomputed with %s", hash_name(len));
     if (!src_ok || !dst_ok)
         report_nat(c, c->fi->role != IKD_ROLE_RESPONSE, !src_ok, !dst_ok, how);
 }
@@ -262,7 +262,7 @@ check_natd_v1(ikd_rule_ctx *c)
 static gboolean
 on_4500(const ikd_msg *m)
 {
-    return m->sport == NAT_T_PORT || m->dport == NAT_T_PORT;
+    return m->sport == IKD_PORT_NAT_T || m->dport == IKD_PORT_NAT_T;
 }
 
 static void

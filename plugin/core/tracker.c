@@ -428,7 +428,7 @@ new_exchange(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, gboolean requester_is
     ikd_exchange *ex = g_new0(ikd_exchange, 1);
 
     ex->sa = sa;
-    ex->index = ++sa->n_exchanges;
+    ex->number = ++sa->n_exchanges;
     ex->version = m->version;
     ex->exch_type = m->exch_type;
     ex->msgid = m->msgid;

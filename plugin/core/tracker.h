@@ -65,7 +65,7 @@ typedef struct ikd_slot {
 struct ikd_exchange {
     guint64  key;                   /* tracker's index key (exchange_key()) */
     ikd_sa  *sa;
-    guint32  index;                 /* 1-based, within the SA */
+    guint32  number;                /* 1-based, within the SA */
     guint8   version, exch_type;
     guint32  msgid;
     gboolean from_initiator;        /* requester is the IKE SA initiator */
