@@ -51,6 +51,10 @@
 
 #define IKD_STATS_TAP "ikediag"
 #define IKD_STATS_SA_ARG "ikediag,sa"
+/* The GUI's table has a -z name of its own: Wireshark turns every
+ * stat_tap_table_ui into a generic tshark statistic of the same name, and
+ * which of two registrations of one name wins is not a promise. */
+#define IKD_STATS_SA_TABLE_ARG "ikediag,sa-table"
 #define IKD_STATS_TREE_ABBR "ikediag"       /* tshark makes it "ikediag,tree" */
 
 /* ------------------------------------------------------------ one SA as text */
@@ -610,11 +614,8 @@ tree_cleanup(stats_tree *st)
 void
 ikd_stats_register(void)
 {
-    /* The CLI table is registered before tshark turns the GUI table below
-     * into a generic "-z ikediag,sa" (register_simple_stat_tables runs after
-     * the dissectors registered); register_stat_tap_ui() keeps the first
-     * registration of a name, so tshark prints our layout.  The GUI uses
-     * the same name for its dialog. */
+    /* -z ikediag,sa is the CLI table's alone; the GUI's dialog table is
+     * -z ikediag,sa-table (see IKD_STATS_SA_TABLE_ARG). */
     static stat_tap_ui sa_cli_ui = {
         REGISTER_PACKET_STAT_GROUP_UNSORTED, "IKE SAs (ikediag)", IKD_STATS_SA_ARG,
         sa_cli_init, 0, NULL
@@ -627,7 +628,7 @@ ikd_stats_register(void)
         REGISTER_PACKET_STAT_GROUP_UNSORTED,
         "IKE SAs (ikediag)",
         IKD_STATS_TAP,
-        IKD_STATS_SA_ARG,
+        IKD_STATS_SA_TABLE_ARG,
         sa_table_init,
         sa_table_packet,
         sa_table_reset,
