@@ -48,6 +48,7 @@ static int hf_ikediag_outcome = -1;
 static int hf_ikediag_finding = -1;
 static int hf_ikediag_cause = -1;
 static int hf_ikediag_failure = -1;
+static int hf_ikediag_verdict = -1;
 static int hf_ikediag_offered = -1;
 static int hf_ikediag_chosen = -1;
 static int hf_ikediag_mismatch = -1;
@@ -174,6 +175,21 @@ message_label(const ikd_frame_info *fi, char *buf, gsize len)
     }
 }
 
+/* Every finding's verdict, in its own field (ikediag.failure only marks
+ * the failures): a failure; a failure cause the negotiation recovered from
+ * (or that did not stop it); a warning; a note. */
+static const char *
+finding_verdict(const ikd_finding *f, const ikd_cause_info *ci)
+{
+    if (f->failure)
+        return "failure";
+    if (ci->severity == IKD_SEV_ERROR)
+        return "recovered";
+    if (ci->recovered_severity >= IKD_SEV_WARN)
+        return "warning";
+    return "note";
+}
+
 static void
 draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_finding *f)
 {
@@ -185,7 +201,11 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
     proto_item_set_generated(ti);
     ft = proto_item_add_subtree(ti, ett_ikediag_finding);
     proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_cause, tvb, 0, 0, ci->keyword));
-    proto_item_set_generated(proto_tree_add_boolean(ft, hf_ikediag_failure, tvb, 0, 0, f->failure));
+    /* Present only when true, like tcp.analysis.*: "-Y ikediag.failure" is a
+     * test of presence in Wireshark 4.0 and lists failures only. */
+    if (f->failure)
+        proto_item_set_generated(proto_tree_add_boolean(ft, hf_ikediag_failure, tvb, 0, 0, TRUE));
+    proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_verdict, tvb, 0, 0, finding_verdict(f, ci)));
     if (f->offered)
         proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_offered, tvb, 0, 0, f->offered));
     if (f->chosen)
@@ -379,7 +399,10 @@ proto_register_ikediag(void)
             "Cause keyword (see docs/diagnoses.md)", HFILL }},
         { &hf_ikediag_failure,
           { "Failure", "ikediag.failure", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
-            "True when an IKE or child SA was not set up because of this", HFILL }},
+            "An IKE or child SA was not set up because of this (present only then)", HFILL }},
+        { &hf_ikediag_verdict,
+          { "Verdict", "ikediag.verdict", FT_STRING, BASE_NONE, NULL, 0x0,
+            "failure, recovered (a failure cause the negotiation got past), warning or note", HFILL }},
         { &hf_ikediag_offered,
           { "Offered", "ikediag.offered", FT_STRING, BASE_NONE, NULL, 0x0,
             "What was offered, in strongSwan configuration notation", HFILL }},

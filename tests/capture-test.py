@@ -27,8 +27,9 @@ import shlex
 import subprocess
 import sys
 
-FINDING_FIELDS = ["ikediag.cause", "ikediag.failure", "ikediag.offered", "ikediag.chosen",
-                  "ikediag.mismatch", "ikediag.hint", "ikediag.finding", "ikediag.evidence"]
+FINDING_FIELDS = ["ikediag.cause", "ikediag.verdict", "ikediag.offered", "ikediag.chosen",
+                  "ikediag.mismatch", "ikediag.hint", "ikediag.finding", "ikediag.evidence",
+                  "ikediag.failure"]
 TRACK_FIELDS = ["ikediag.sa", "ikediag.exchange", "ikediag.message", "ikediag.state",
                 "ikediag.request_in", "ikediag.response_in", "ikediag.retransmission_of",
                 "ikediag.icmp_for"]
@@ -70,10 +71,17 @@ def findings_of(rows):
             f = {"cause": cause}
             for j, name in enumerate(FINDING_FIELDS[1:], start=1):
                 vals = cols[j]
-                # failure is present for every finding; the optional strings
-                # are not, so they cannot be paired by index: keep them all.
-                if name == "ikediag.failure":
-                    f["failure"] = "1" if i < len(vals) and vals[i] in ("1", "True", "true") else "0"
+                # the verdict is present for every finding (ikediag.failure
+                # only on failures); the optional strings are not, so they
+                # cannot be paired by index: keep them all.
+                if name == "ikediag.verdict":
+                    f["failure"] = "1" if i < len(vals) and vals[i] == "failure" else "0"
+                elif name == "ikediag.failure":
+                    # present only when true, once per failing finding
+                    n_fail = sum(1 for v in cols[1] if v == "failure")
+                    if vals != ["1"] * n_fail and vals != ["True"] * n_fail:
+                        f["flag_error"] = "frame %d: ikediag.failure %r for %d failing findings" % (
+                            frame, vals, n_fail)
                 else:
                     f[name.split(".")[1]] = SEP.join(vals)
             out.setdefault(frame, []).append(f)
@@ -161,6 +169,9 @@ def check_findings(name, expected, found, two_pass, report):
                 report.append("ok    %s" % label)
     for frame, cands in sorted(found.items()):
         for idx, f in enumerate(cands):
+            if "flag_error" in f and idx == 0:
+                report.append("FAIL  %s %s" % (name, f["flag_error"]))
+                ok = False
             if (frame, idx) in used:
                 continue
             # a finding only expected with -2 may legitimately be there

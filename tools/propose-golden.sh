@@ -17,6 +17,6 @@ echo "# tracking (tracking.txt): frame sa exchange message state request_in resp
     awk -F'\t' '$2 != ""'
 echo "# findings (expected.txt)"
 "$wrap" "$1" "$2" -2 -r "$3" -T fields -E occurrence=a -E aggregator='|' \
-    -e frame.number -e ikediag.cause -e ikediag.failure |
+    -e frame.number -e ikediag.cause -e ikediag.verdict |
     awk -F'\t' '$2 != "" { n = split($2, c, "|"); split($3, f, "|");
-        for (i = 1; i <= n; i++) printf "frame=%s cause=%s failure=%s\n", $1, c[i], (f[i] == "1" || f[i] == "True") ? 1 : 0 }'
+        for (i = 1; i <= n; i++) printf "frame=%s cause=%s failure=%s\n", $1, c[i], f[i] == "failure" ? 1 : 0 }'

@@ -24,9 +24,8 @@ one() {   # SCENARIO_DIR
     [ -n "$cap" ] || return 0
     name=$(basename "$d")
     "$root/tests/lib/tshark-nobody.sh" "$plugins" "$d" -2 -r "$cap" -T fields -E occurrence=a -E aggregator=, \
-        -e frame.number -e ikediag.cause -e ikediag.failure -Y ikediag.cause 2>/dev/null |
-        awk -v n="$name" -F'\t' '{ gsub(/True/, "1", $3); gsub(/False/, "0", $3)
-                                    print n, "frame=" $1, $2, "failure=" $3 }'
+        -e frame.number -e ikediag.cause -e ikediag.verdict -Y ikediag.cause 2>/dev/null |
+        awk -v n="$name" -F'\t' '{ print n, "frame=" $1, $2, "verdict=" $3 }'
 }
 export -f one
 export root plugins

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import ikdtest  # noqa: E402
 
 FIELDS = ["frame.number", "frame.len", "frame.cap_len", "isakmp.ispi",
-          "ikediag.cause", "ikediag.failure", "ikediag.finding", "ikediag.retransmission_of"]
+          "ikediag.cause", "ikediag.verdict", "ikediag.finding", "ikediag.retransmission_of"]
 
 
 def findings(wrapper, plugin_dir, keys, capture):
@@ -42,9 +42,9 @@ def failures(rows):
     out = set()
     for r in rows:
         causes = r["ikediag.cause"].split("|") if r["ikediag.cause"] else []
-        fails = r["ikediag.failure"].split("|") if r["ikediag.failure"] else []
-        for c, f in zip(causes, fails):
-            if f in ("1", "True"):
+        verdicts = r["ikediag.verdict"].split("|") if r["ikediag.verdict"] else []
+        for c, v in zip(causes, verdicts):
+            if v == "failure":
                 out.add((r["frame.number"], c))
     return out
 
