@@ -96,6 +96,13 @@ def parse_expected(path):
             if raw.startswith("# prefs:"):
                 prefs += raw.split(":", 1)[1].split()
                 continue
+            if raw.startswith("# outcome:"):
+                # "# outcome: SA <n> <outcome>": ikediag.outcome of IKE SA n (-2)
+                words = raw.split(":", 1)[1].split(None, 2)
+                if len(words) != 3 or words[0] != "SA" or not words[1].isdigit():
+                    raise SystemExit("%s:%d: want '# outcome: SA <n> <outcome>'" % (path, lineno))
+                exp.append({"line": lineno, "outcome_sa": int(words[1]), "outcome": words[2].strip()})
+                continue
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
@@ -212,6 +219,27 @@ def check_tracking(golden_path, rows_1, rows_2, report):
     return ok
 
 
+def check_outcomes(name, outcomes, rows2, n, report):
+    """'# outcome: SA <n> <outcome>' lines against ikediag.outcome (-2)."""
+    ok = True
+    sa_col = n + TRACK_FIELDS.index("ikediag.sa")
+    out_col = n + len(TRACK_FIELDS)
+    seen = {}
+    for frame in sorted(rows2):
+        cols = rows2[frame]
+        for sa, outcome in zip(cols[sa_col], cols[out_col]):
+            seen.setdefault(int(sa), outcome)
+    for e in outcomes:
+        got = seen.get(e["outcome_sa"])
+        if got != e["outcome"]:
+            report.append("FAIL  %s: IKE SA %d outcome %r, expected %r (line %d)" %
+                          (name, e["outcome_sa"], got, e["outcome"], e["line"]))
+            ok = False
+        else:
+            report.append("ok    %s: IKE SA %d %s" % (name, e["outcome_sa"], got))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--plugin-dir", required=True)
@@ -250,14 +278,18 @@ def main():
 
     report = []
     ok = True
-    rows1 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, False, prefs)
-    rows2 = run_tshark(args, capture, keys, FINDING_FIELDS + TRACK_FIELDS, True, prefs)
+    fields = FINDING_FIELDS + TRACK_FIELDS + ["ikediag.outcome"]
+    rows1 = run_tshark(args, capture, keys, fields, False, prefs)
+    rows2 = run_tshark(args, capture, keys, fields, True, prefs)
     n = len(FINDING_FIELDS)
     find1 = findings_of({k: v[:n] for k, v in rows1.items()})
     find2 = findings_of({k: v[:n] for k, v in rows2.items()})
     if expected is not None:
+        outcomes = [e for e in expected if "outcome_sa" in e]
+        expected = [e for e in expected if "outcome_sa" not in e]
         ok &= check_findings(name + " (one pass)", expected, find1, False, report)
         ok &= check_findings(name + " (-2)", expected, find2, True, report)
+        ok &= check_outcomes(name, outcomes, rows2, n, report)
     if args.no_failures:
         for frame, fs in sorted(find2.items()):
             for f in fs:
@@ -267,8 +299,9 @@ def main():
         if ok:
             report.append("ok    %s: no ikediag.failure on any frame" % name)
     if tracking:
-        ok &= check_tracking(tracking, {k: v[n:] for k, v in rows1.items()},
-                             {k: v[n:] for k, v in rows2.items()}, report)
+        t = n + len(TRACK_FIELDS)
+        ok &= check_tracking(tracking, {k: v[n:t] for k, v in rows1.items()},
+                             {k: v[n:t] for k, v in rows2.items()}, report)
     print("\n".join(report))
     return 0 if ok else 1
 

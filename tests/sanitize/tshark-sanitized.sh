@@ -111,6 +111,14 @@ if [ -n "$shared" ] && [ -f "$shared/captures/wireshark-tests/KEYS.md" ]; then
 else
     echo "SKIP part: no ${shared:-../shared}/captures/wireshark-tests (Wireshark's test captures); lab captures only"
 fi
+# Other projects' public captures (no keys): merged, crafted and fuzzed IKE.
+if [ -n "$shared" ] && [ -d "$shared/captures/external" ]; then
+    for c in "$shared"/captures/external/*.pcap "$shared"/captures/external/*.pcapng "$shared"/captures/external/*.cap; do
+        [ -f "$c" ] && { caps+=("$c"); keys+=(-); }
+    done
+else
+    echo "SKIP part: no ${shared:-../shared}/captures/external (other projects' public captures)"
+fi
 if [ -n "$filter" ]; then
     fc=() fk=()
     for i in "${!caps[@]}"; do
