@@ -38,8 +38,9 @@ print_manifest() {
         ( DESC= I_DAEMON= R_DAEMON=; . "$LAB/scenarios/$s/scenario.env"
           v=${s%%-*}; v=${v#ikev}
           frames=$(capinfos -c -M "$d/capture.pcap" 2>/dev/null | awk '/Number of packets/ {print $NF}')
-          causes=$(awk '/^frame=/ { f=$1; c=$2; fl=$3; sub("frame=","",f); sub("cause=","",c); sub("failure=","",fl)
-                                    printf "%s%s: %s%s", (n++ ? "; " : ""), f, c, (fl == "0" ? " (ok)" : "") }' "$d/expected.txt")
+          # 'wrong' lines (what ikediag reports today without support) are not expected findings
+          causes=$(awk '/^frame=/ && !/ wrong( |$)/ { f=$1; c=$2; fl=$3; sub("frame=","",f); sub("cause=","",c); sub("failure=","",fl)
+                                    printf "%s%s: %s%s%s", (n++ ? "; " : ""), f, c, (fl == "0" ? " (ok)" : ""), (/ xfail( |$)/ ? " (no rule yet)" : "") }' "$d/expected.txt")
           echo "| \`$s\` | $v | $(daemon_short "$I_DAEMON") → $(daemon_short "$R_DAEMON") | ${DESC//|/\\|} | $(wire_summary "$d/capture.pcap") | $frames | ${causes:-none (healthy)} |"
         )
     done
