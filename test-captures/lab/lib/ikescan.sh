@@ -7,8 +7,10 @@
 ikescan_run() {   # args...
     local d=$WORK/$SCEN/ini target=$RES_ADDR a
     for a in "$@"; do [[ $a =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]] && target=; done
-    echo "### ike-scan $* $target" >> "$d/client.log"
-    # shellcheck disable=SC2086
-    timeout 30 ip netns exec "$NS_INI" ike-scan "$@" $target >> "$d/client.log" 2>&1
-    echo "### ike-scan exit status $?" >> "$d/client.log"
+    {
+        echo "### ike-scan $* $target"
+        # shellcheck disable=SC2086
+        timeout 30 ip netns exec "$NS_INI" ike-scan "$@" $target 2>&1
+        echo "### ike-scan exit status $?"
+    } >> "$d/client.log"
 }

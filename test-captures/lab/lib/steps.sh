@@ -44,8 +44,7 @@ run_steps() {
             sleep)         sleep "$args" ;;
             rules)         apply_rules "$args" ;;
             stop-responder) stop_peer res "$R_DAEMON" ;;
-            # shellcheck disable=SC2086
-            scan)          ikescan_run $args ;;
+            scan)          local sa; read -r -a sa <<< "$args"; ikescan_run "${sa[@]}" ;;
             redirect-res)  ss_swanctl res --redirect --ike "${args%% *}" --gateway "${args#* }" >> "$2/steps.out" 2>&1; sleep 1 ;;
             *) die "unknown step: $line" ;;
         esac

@@ -25,7 +25,7 @@ vpnc_prepare() {   # src peerdir
 # starts one client and waits until its script reports the tunnel up or vpnc exits (wrong group
 # password, XAUTH refused, no address) or T seconds pass
 vpnc_initiate() {   # name [timeout]
-    local name=$1 t=${2:-15} d=$WORK/$SCEN/ini pid i
+    local name=$1 t=${2:-15} d=$WORK/$SCEN/ini pid _
     [[ -f $d/$name.conf ]] || die "vpnc: no config $name (initiator.conf or vpnc-$name.conf)"
     rm -f "$d/$name.up"
     {
@@ -39,7 +39,7 @@ vpnc_initiate() {   # name [timeout]
     PIDS+=("$pid")
     VPNC_PIDS+=("$pid")
     eval "VPNC_PID_${name//-/_}=$pid"
-    for i in $(seq $((t * 10))); do
+    for _ in $(seq $((t * 10))); do
         [[ -f $d/$name.up ]] && { sleep 0.3; return 0; }
         kill -0 "$pid" 2>/dev/null || { wait "$pid"; echo "### vpnc '$name' exited with status $?" >> "$d/client.log"; return 0; }
         sleep 0.1
@@ -50,11 +50,11 @@ vpnc_initiate() {   # name [timeout]
 
 # SIGTERM: vpnc deletes its SAs (Informational DELETE) and exits
 vpnc_terminate() {   # name
-    local pid d=$WORK/$SCEN/ini i
+    local pid d=$WORK/$SCEN/ini _
     pid=$(eval "echo \${VPNC_PID_${1//-/_}:-}")
     [[ -n $pid ]] || return 0
     kill -TERM "$pid" 2>/dev/null
-    for i in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     echo "### vpnc '$1' terminated" >> "$d/client.log"
