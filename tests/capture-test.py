@@ -14,7 +14,8 @@ Every finding ikediag reports must be listed; every listed finding must be
 reported on that frame.  Checks: offered/chosen/mismatch/hint/finding~substring
 (quote it when it has spaces: finding~"deletes the IKE SA"), evidence~N[,N...]
 (each frame is among the finding's evidence frames).  'pass=2' marks a finding that needs the whole
-capture (tshark -2, the GUI); 'xfail' one whose rule is not written yet.
+capture (tshark -2, the GUI); 'xfail' one whose rule is not written yet; 'wrong' a finding
+ikediag reports today that the evidence does not support (tolerated until it disappears).
 
 The tracking golden is the output of the TRACK_FIELDS below with -2, one
 line per frame, reviewed by hand.  One pass must give the same values except
@@ -106,10 +107,12 @@ def parse_expected(path):
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
-            e = {"line": lineno, "checks": [], "xfail": False, "pass2": False}
+            e = {"line": lineno, "checks": [], "xfail": False, "pass2": False, "wrong": False}
             for tok in shlex.split(line):
                 if tok == "xfail":
                     e["xfail"] = True
+                elif tok == "wrong":
+                    e["wrong"] = True
                 elif tok == "pass=2":
                     e["pass2"] = True
                 elif "~" in tok and "=" not in tok.split("~", 1)[0]:
@@ -161,7 +164,11 @@ def check_findings(name, expected, found, two_pass, report):
                 break
         label = "%s frame %d %s" % (name, e["frame"], e["cause"])
         if hit is None:
-            if e["xfail"]:
+            if e["wrong"]:
+                report.append("FIXED %s: ikediag no longer reports this wrong finding: delete the "
+                              "line (%d)" % (label, e["line"]))
+                ok = False
+            elif e["xfail"]:
                 report.append("XFAIL %s (rule not written yet)" % label)
             else:
                 report.append("FAIL  %s: expected (line %d), found %s" %
@@ -169,7 +176,10 @@ def check_findings(name, expected, found, two_pass, report):
                 ok = False
         else:
             used.add((e["frame"], hit))
-            if e["xfail"]:
+            if e["wrong"]:
+                report.append("WRONG %s: reported today, not supported by the evidence (line %d)" %
+                              (label, e["line"]))
+            elif e["xfail"]:
                 report.append("XPASS %s: remove the xfail mark (line %d)" % (label, e["line"]))
                 ok = False
             else:

@@ -20,6 +20,8 @@ OUT=${IKD_OUT:-$(cd "$LAB/.." && pwd)}   # IKD_OUT: write elsewhere (e.g. to com
 . "$LAB/lib/netns.sh"
 . "$LAB/lib/strongswan.sh"
 . "$LAB/lib/libreswan.sh"
+. "$LAB/lib/vpnc.sh"
+. "$LAB/lib/ikescan.sh"
 . "$LAB/lib/pki.sh"
 . "$LAB/lib/keys.sh"
 . "$LAB/lib/steps.sh"
@@ -60,12 +62,12 @@ start_peer() {   # role daemon dir
     case $2 in
         ss|ss6) ss_start "$@" ;;
         ls) ls_start "$@" ;;
-        none) ;;
+        vpnc|ikescan|none) ;;   # started by the steps (initiate / scan)
         *) die "unknown daemon $2" ;;
     esac
 }
 stop_peer() {
-    case $2 in ss|ss6) ss_stop "$1" ;; ls) ls_stop "$1" ;; esac
+    case $2 in ss|ss6) ss_stop "$1" ;; ls) ls_stop "$1" ;; vpnc) vpnc_stop_all ;; esac
 }
 
 run_scenario() {
@@ -76,7 +78,7 @@ run_scenario() {
     (
         trap cleanup EXIT
         DESC= I_DAEMON= R_DAEMON= NAT=0 IPV6=0 GW_RULES= STEPS= I_CHARON= R_CHARON= CAPTURE_IF= MTU=
-        I_CERT= R_CERT= I_CA=default R_CA=default
+        I_CERT= R_CERT= I_CA=default R_CA=default I_PLUGINS= R_PLUGINS= R_EXTRA_ADDR=
         # shellcheck disable=SC1091
         . "$src/scenario.env"
         rm -rf "$w"; mkdir -p "$w"
@@ -112,6 +114,8 @@ prepare_peer_conf() {   # role daemon src peerdir
             cp "$conf" "$d/swanctl/swanctl.conf"
             pki_install_ss "$role" "$d/swanctl" ;;
         ls) ls_prepare "$role" "$conf" "$d" ;;
+        vpnc) vpnc_prepare "$src" "$d" ;;
+        ikescan) ;;
     esac
 }
 
@@ -129,6 +133,7 @@ publish() {   # name src work dst
     for role in ini res; do
         [[ -f $w/$role/charon.log ]] && cp "$w/$role/charon.log" "$dst/${role/ini/initiator}.log"
         [[ -f $w/$role/pluto.log ]] && ls_review_log "$w/$role/pluto.log" > "$dst/${role/ini/initiator}.log"
+        [[ $role == ini && -f $w/ini/client.log ]] && cp "$w/ini/client.log" "$dst/initiator.log"
     done
     [[ -f $dst/res.log ]] && mv "$dst/res.log" "$dst/responder.log"
     write_expected "$name" "$src" "$dst"

@@ -60,10 +60,14 @@ def main():
     v1, rows, missing = [], [], 0
     for log in logs:
         v2 = []
-        natd, prop, cur = {}, {}, {}
+        natd, prop, cur, pending1 = {}, {}, {}, {}
         for th, text, data in parse(log):
             if text.startswith('natd_chunk') and data:
                 natd[th] = natd['last'] = data[:16]
+                if th in pending1:
+                    # an Aggressive Mode responder derives Ka first and logs the NAT-D input after
+                    i = pending1.pop(th)
+                    v1[i] = (natd.pop(th), v1[i][1])
             elif 'selected proposal: IKE:' in text:
                 prop[th] = prop['last'] = text.split('selected proposal: IKE:')[1].split('/')
             elif text.startswith('selected proposal: ') and 'IKE:' not in text and 'ESP:' not in text:
@@ -87,7 +91,11 @@ def main():
                     continue
                 v2.append((spis, k, enc, integ))
             if text.startswith('encryption key Ka'):
-                v1.append((natd.pop(th, None) or natd.get('last'), data))
+                cky = natd.pop(th, None)
+                if cky is None:
+                    pending1[th] = len(v1)
+                    cky = natd.get('last')
+                v1.append((cky, data))
         # SPIs not found in the log come from the capture, in order
         fill = iter(v2_spis)
         for spis, k, enc, integ in v2:

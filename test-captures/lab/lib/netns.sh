@@ -35,6 +35,8 @@ topo_up() {
     ip -n $NS_RES addr add $RES_INNER/32 dev lo
     ip -n $NS_RES link set eth0 up
     ip -n $NS_RES route add default via 203.0.113.1
+    # a second responder address (R_EXTRA_ADDR, e.g. the gateway an RFC 5685 REDIRECT points to)
+    [[ -n ${R_EXTRA_ADDR:-} ]] && ip -n $NS_RES addr add "$R_EXTRA_ADDR/24" dev eth0
     if [[ ${IPV6:-0} == 1 ]]; then
         # IPv6 outer addresses (documentation prefix); the inner traffic selectors stay IPv4
         ip netns exec $NS_GW sysctl -qw net.ipv6.conf.all.forwarding=1

@@ -19,7 +19,7 @@ setup_system_packages() {
     local need=()
     for p in strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins \
              libstrongswan-standard-plugins tcpdump tshark iptables iproute2 iputils-ping \
-             libnss3-tools openssl; do
+             libnss3-tools openssl vpnc ike-scan; do
         dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
     done
     if ((${#need[@]})); then
@@ -30,7 +30,18 @@ setup_system_packages() {
 }
 
 setup_ss6() {
-    [[ -x $SS6_ROOT/usr/lib/ipsec/charon ]] && return 0
+    if [[ -x $SS6_ROOT/usr/lib/ipsec/charon ]]; then
+        # xauth-generic (IKEv1 XAUTH responder for the vpnc scenarios) came later: add it to an
+        # older cache
+        [[ -f $SS6_ROOT/usr/lib/ipsec/plugins/libstrongswan-xauth-generic.so ]] && return 0
+        log "downloading strongSwan 6 libcharon-extauth-plugins (Debian trixie) into $CACHE"
+        # shellcheck disable=SC2046
+        [[ -f $CACHE/trixie/var/lib/apt/lists/lock ]] || apt-get $(trixie_apt_opts) update -qq
+        # shellcheck disable=SC2046
+        (cd "$CACHE/debs-ss6" && apt-get $(trixie_apt_opts) download libcharon-extauth-plugins >/dev/null)
+        dpkg -x "$CACHE"/debs-ss6/libcharon-extauth-plugins_*.deb "$SS6_ROOT"
+        return 0
+    fi
     log "downloading strongSwan 6 (Debian trixie) into $CACHE"
     local t=$CACHE/trixie
     mkdir -p "$t"/etc/apt/sources.list.d "$t"/var/lib/apt/lists/partial \
@@ -49,7 +60,7 @@ SRC
     # with trixie's own dynamic loader so the system libraries are never touched.
     (cd "$CACHE/debs-ss6" && apt-get $(trixie_apt_opts) download \
         strongswan-charon strongswan-libcharon libstrongswan libstrongswan-standard-plugins \
-        libcharon-extra-plugins strongswan-swanctl libssl3t64 libc6 libcap2 libsystemd0 libip4tc2 \
+        libcharon-extra-plugins libcharon-extauth-plugins strongswan-swanctl libssl3t64 libc6 libcap2 libsystemd0 libip4tc2 \
         libzstd1 zlib1g openssl-provider-legacy libgcc-s1 libgmp10 libpam0g libaudit1 libcap-ng0 \
         liblz4-1 liblzma5 libgcrypt20 libgpg-error0 >/dev/null)
     local f
@@ -74,6 +85,8 @@ daemon_version() {
     case $1 in
         ss)  dpkg-query -W -f='strongSwan ${Version} (Debian 12 package strongswan-charon)' strongswan-charon ;;
         ss6) echo "strongSwan $(dpkg-deb -f "$CACHE"/debs-ss6/strongswan-charon_*.deb Version) (Debian 13 package strongswan-charon, unpacked)" ;;
+        vpnc) dpkg-query -W -f='vpnc ${Version} (Debian 12 package vpnc)' vpnc ;;
+        ikescan) dpkg-query -W -f='ike-scan ${Version} (Debian 12 package ike-scan)' ike-scan ;;
         ls)  echo "libreswan $(dpkg-deb -f "$CACHE"/debs-ls/libreswan_*.deb Version) (Debian package libreswan, unpacked)" ;;
     esac
 }

@@ -15,6 +15,11 @@
 #   sleep S
 #   rules NS:IPTABLES-ARGS   add a firewall rule (NS = ini, gw, res; ini6, gw6, res6 for ip6tables)
 #   stop-responder        kill the responder's daemon (peer goes silent)
+#   scan ARGS             run ike-scan ARGS against the responder (I_DAEMON=ikescan, lib/ikescan.sh)
+#   redirect-res IKE GW   the strongSwan RESPONDER redirects the established IKE SA to gateway GW
+#                         (RFC 5685, swanctl --redirect: an INFORMATIONAL with N(REDIRECT))
+# With I_DAEMON=vpnc, "initiate NAME" starts a vpnc client (lib/vpnc.sh) and "terminate NAME"
+# stops it (vpnc sends its DELETEs).
 
 run_steps() {
     local line verb args
@@ -33,10 +38,14 @@ run_steps() {
             terminate-child) ss_swanctl ini --terminate --child "$args" --timeout 5 >> "$2/steps.out" 2>&1; sleep 0.5 ;;
             initiate-res)  ss_swanctl res --initiate --child "$args" --timeout 15 >> "$2/steps.out" 2>&1 ;;
             terminate-res) ss_swanctl res --terminate --ike "$args" --timeout 5 >> "$2/steps.out" 2>&1; sleep 0.5 ;;
-            ping)          ip netns exec $NS_INI ping -n -q -c "${args:-3}" -i 0.3 -W 1 -I $INI_INNER $RES_INNER >> "$2/steps.out" 2>&1 ;;
+            # a vpnc client pings from its Mode Config address (the route through its TUN device picks it)
+            ping)          local src=(-I "$INI_INNER"); [[ $I_DAEMON == vpnc ]] && src=()
+                           ip netns exec $NS_INI ping -n -q -c "${args:-3}" -i 0.3 -W 1 "${src[@]}" $RES_INNER >> "$2/steps.out" 2>&1 ;;
             sleep)         sleep "$args" ;;
             rules)         apply_rules "$args" ;;
             stop-responder) stop_peer res "$R_DAEMON" ;;
+            scan)          local sa; read -r -a sa <<< "$args"; ikescan_run "${sa[@]}" ;;
+            redirect-res)  ss_swanctl res --redirect --ike "${args%% *}" --gateway "${args#* }" >> "$2/steps.out" 2>&1; sleep 1 ;;
             *) die "unknown step: $line" ;;
         esac
     done <<< "$1"
@@ -46,6 +55,7 @@ peer_initiate() {   # child|ike NAME
     case $I_DAEMON in
         ss|ss6) ss_swanctl ini --initiate "--$1" "$2" --timeout "${INITIATE_TIMEOUT:-15}" >> "$WORK_STEPS_OUT" 2>&1 ;;
         ls) ls_whack ini --name "$2" --initiate >> "$WORK_STEPS_OUT" 2>&1 ;;
+        vpnc) vpnc_initiate "$2" "${INITIATE_TIMEOUT:-15}" ;;
     esac
     return 0
 }
@@ -54,6 +64,7 @@ peer_terminate() {
     case $I_DAEMON in
         ss|ss6) ss_swanctl ini --terminate --ike "$1" --timeout 5 >> "$WORK_STEPS_OUT" 2>&1 ;;
         ls) ls_whack ini --name "$1" --terminate >> "$WORK_STEPS_OUT" 2>&1 ;;
+        vpnc) vpnc_terminate "$1" ;;
     esac
     sleep 0.5
     return 0

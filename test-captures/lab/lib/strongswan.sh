@@ -11,6 +11,8 @@ ss_write_conf() {
     local role=$1 daemon=$2 dir=$3 plugins extra
     if [[ $daemon == ss6 ]]; then plugins=$SS_PLUGINS_6; else plugins=$SS_PLUGINS_5; fi
     if [[ $role == ini ]]; then extra=${I_CHARON:-}; else extra=${R_CHARON:-}; fi
+    # extra plugins a scenario needs (I_PLUGINS / R_PLUGINS, e.g. xauth-generic)
+    if [[ $role == ini ]]; then plugins="$plugins ${I_PLUGINS:-}"; else plugins="$plugins ${R_PLUGINS:-}"; fi
     cat > "$dir/strongswan.conf" <<CONF
 charon {
     load = $plugins
