@@ -7,6 +7,7 @@
 #include "diagnose.h"
 #include "rules.h"
 #include "rules_psk.h"
+#include "names.h"
 
 struct ikd_diag {
     ikd_tracker  *t;
@@ -80,6 +81,51 @@ message_rules(ikd_rule_ctx *c)
         ikd_rules_encrypted(c);
 }
 
+/* The IKE SA is established by what followed its encrypted IKE_AUTH
+ * answer (tracker.c: prove_established()): its encrypted-outcome note says
+ * so and names the frames, whether the proof comes after the note (this
+ * frame proved it) or before it (merged captures out of order). */
+static void
+note_proof(ikd_diag *dg, ikd_sa *sa, ikd_frame_info *fi)
+{
+    gboolean proven_now = sa->established_in == fi->frame;
+    char *why = NULL;
+
+    if (sa->proof != IKD_PROOF_CHILD_EXCHANGE && sa->proof != IKD_PROOF_LATER_EXCHANGE &&
+        sa->proof != IKD_PROOF_ESP)
+        return;
+    for (guint32 i = 0; i < sa->n_findings; i++) {
+        ikd_finding *f = sa->findings[i];
+        if (f->cause != IKD_CAUSE_ENCRYPTED_OUTCOME || !f->exchange || f->exchange->version < 2 ||
+            f->exchange->exch_type != IKD_X2_IKE_AUTH || (!proven_now && f->frame != fi->frame))
+            continue;
+        if (!why)
+            why = ikd_sa_proof_text(dg->t, sa);
+        char *msg = g_strdup_printf("%s; the IKE SA is established nonetheless: %s", f->message, why);
+        g_free(f->message);
+        f->message = msg;
+        ikd_finding_evidence(f, sa->proof_frame);
+        ikd_finding_evidence(f, sa->proof_other);
+    }
+    g_free(why);
+}
+
+/* The SA's outcome after this frame's rules. */
+static void
+update_outcome(ikd_diag *dg, ikd_rule_ctx *c)
+{
+    ikd_sa *sa = c->sa;
+
+    if (!sa)
+        return;
+    ikd_rules_proposals_recovered(c);
+    if (sa->ike_established)
+        note_proof(dg, sa, c->fi);
+    if (sa->outcome != IKD_OUTCOME_FAILED && sa->outcome != IKD_OUTCOME_CHILD_FAILED &&
+        sa->ike_established)
+        sa->outcome = IKD_OUTCOME_ESTABLISHED;
+}
+
 ikd_frame_info *
 ikd_diag_add(ikd_diag *dg, const ikd_msg *m)
 {
@@ -100,14 +146,12 @@ ikd_diag_add(ikd_diag *dg, const ikd_msg *m)
     if (m->kind == IKD_MSG_IKE) {
         ikd_rules_certs_index(&c);
         message_rules(&c);
-        ikd_sa *sa = fi->sa;
-        if (sa->outcome != IKD_OUTCOME_FAILED && sa->outcome != IKD_OUTCOME_CHILD_FAILED &&
-            sa->ike_established)
-            sa->outcome = IKD_OUTCOME_ESTABLISHED;
     } else {
         ikd_rules_nat(&c);
         ikd_rules_reachability(&c);
     }
+    /* ESP may prove an SA established too (tracker.c) */
+    update_outcome(dg, &c);
     return fi;
 }
 

@@ -25,6 +25,8 @@ typedef struct ikd_finding {
     char     *offered, *chosen, *mismatch, *hint;   /* NULL when not known */
     ikd_sa   *sa;
     ikd_exchange *exchange;         /* NULL when not about one exchange */
+    guint32   recovered_in;         /* a refusal the peers got past: the frame that shows it
+                                       (rules_proposals.c), 0 otherwise */
     struct ikd_finding *next_on_frame;
 } ikd_finding;
 

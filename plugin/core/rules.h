@@ -44,6 +44,8 @@ void ikd_rules_liveness_finish(ikd_rule_ctx *c);
 void ikd_rules_reachability(ikd_rule_ctx *c);   /* retransmissions, ICMP, version; all frames */
 void ikd_rules_reachability_finish(ikd_rule_ctx *c);
 void ikd_rules_proposals(ikd_rule_ctx *c);      /* proposals, DH, PFS */
+void ikd_rules_proposals_recovered(ikd_rule_ctx *c);  /* after every family, also on ESP: a refusal
+                                                   that later success turns into a note */
 void ikd_rules_selectors(ikd_rule_ctx *c);      /* traffic selectors */
 gboolean ikd_rules_aggressive_refused(ikd_rule_ctx *c);   /* policy refusal of AM PSK (rules_hygiene.c) */
 void ikd_rules_auth(ikd_rule_ctx *c);           /* authentication, identities, EAP */

@@ -434,30 +434,89 @@ rules_v2(ikd_rule_ctx *c)
     }
 }
 
-/* The most recent phase 1 offer and Quick Mode offer of an IKEv1 SA. */
-static const ikd_digest *
-v1_first_offer(const ikd_sa *sa)
+/* The phase 1 offer (MM1/AM1) of an IKEv1 SA. */
+static const ikd_exchange *
+v1_first_offer_ex(const ikd_sa *sa)
 {
     for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         if (ex->phase1_step == 1 && ex->request.msg)
-            return ex->request.msg;
+            return ex;
     }
     return NULL;
 }
 
+static const ikd_digest *
+v1_first_offer(const ikd_sa *sa)
+{
+    const ikd_exchange *ex = v1_first_offer_ex(sa);
+    return ex ? ex->request.msg : NULL;
+}
+
+/* The latest Quick Mode not completed whose responder (refuser_answers)
+ * or requester (!refuser_answers) sent the notify: 'by_init' says whether
+ * the notify's sender is the IKE SA's initiator. */
 static ikd_exchange *
-v1_pending_quick(const ikd_sa *sa, const ikd_addr *refuser)
+v1_pending_quick(const ikd_sa *sa, gboolean by_init, gboolean refuser_answers)
 {
     ikd_exchange *found = NULL;
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         if (ex->exch_type != IKD_X1_QUICK || ex->final.frame)
             continue;
-        gboolean refuser_is_responder = ex->from_initiator ? ikd_addr_equal(&sa->resp_addr, refuser)
-                                                           : ikd_addr_equal(&sa->init_addr, refuser);
-        if (refuser_is_responder)
+        gboolean refuser_is_responder = ex->from_initiator != by_init;
+        if (refuser_is_responder == refuser_answers)
             found = ex;
     }
     return found;
+}
+
+/* A NO_PROPOSAL_CHOSEN from the peer that made the offer (RFC 2408 5.x: a
+ * refusal of an offer comes from the peer that received it).  The offerer
+ * cannot refuse its own offer: it rejects the answer it got, or the notify
+ * is stray (zs_ipsec.cap: the initiator sends one after MM2, then Main Mode
+ * completes).  A failure until later success makes it a recovered note
+ * (ikd_rules_proposals_recovered()). */
+static void
+report_answer_rejected(ikd_rule_ctx *c, const ikd_exchange *offer_ex, guint8 protocol, ikd_cause cause,
+                       const char *where)
+{
+    const ikd_digest *offer = offer_ex ? offer_ex->request.msg : NULL;
+    const ikd_digest *answer = offer_ex ? offer_ex->response.msg : NULL;
+    const char *pw = proto_word(protocol);
+    const char *who = c->ex->from_initiator ? "Initiator" : "Responder";
+    char abuf[64], bbuf[64];
+    ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, cause, TRUE);
+    char *offered = offer ? ikd_proposals_to_config(offer->prop, offer->n_prop, offer->tf) : NULL;
+    GString *msg = g_string_new(NULL);
+
+    if (offered)
+        ikd_finding_set(&f->offered, "%s", offered);
+    g_string_append_printf(msg, "%s %s sent NO_PROPOSAL_CHOSEN%s, but it made the %s offer", who,
+                           ikd_peer_str(&c->m->src, abuf, sizeof abuf), where, pw);
+    if (offer) {
+        ikd_finding_evidence(f, offer->frame);
+        g_string_append_printf(msg, " of frame %u (%s)", offer->frame, offered);
+    }
+    g_string_append(msg, " itself, so this is not a refusal of its offer");
+    if (answer && answer->n_prop) {
+        char *k = ikd_proposals_to_config(answer->prop, MIN(answer->n_prop, 1), answer->tf);
+        ikd_finding_evidence(f, answer->frame);
+        ikd_finding_set(&f->chosen, "%s", k);
+        g_string_append_printf(msg, ": it rejects the answer of frame %u, in which %s chose %s", answer->frame,
+                               ikd_peer_str(&c->m->dst, bbuf, sizeof bbuf), k);
+        ikd_finding_set(&f->hint, "the %s rejects the proposal its peer chose from its own offer: compare the "
+                        "answer of frame %u with the offer attribute by attribute (lifetime, key length, "
+                        "authentication method); the %s's log names the reason",
+                        c->ex->from_initiator ? "initiator" : "responder", answer->frame,
+                        c->ex->from_initiator ? "initiator" : "responder");
+        g_free(k);
+    } else {
+        g_string_append(msg, "; no answer to that offer is in the capture, so what it rejects cannot be told");
+        ikd_finding_set(&f->hint, "the %s's log names the reason for its notify",
+                        c->ex->from_initiator ? "initiator" : "responder");
+    }
+    g_free(f->message);
+    f->message = g_string_free(msg, FALSE);
+    g_free(offered);
 }
 
 /* IKEv1 (RFC 2408 5.x, RFC 2409 5, 5.5) */
@@ -477,8 +536,16 @@ rules_v1(ikd_rule_ctx *c)
         return;
     }
     if (m->exch_type == IKD_X1_INFORMATIONAL && (n = ikd_digest_notify(&m->digest, IKD_N_NO_PROPOSAL_CHOSEN))) {
-        ikd_exchange *qm = v1_pending_quick(c->sa, &m->src);
-        if (!c->sa->ike_established || !qm) {
+        gboolean by_init = c->ex->from_initiator;
+        ikd_exchange *qm = v1_pending_quick(c->sa, by_init, TRUE);
+        ikd_exchange *own_qm = qm ? NULL : v1_pending_quick(c->sa, by_init, FALSE);
+        const ikd_exchange *p1 = v1_first_offer_ex(c->sa);
+        if (c->sa->ike_established && own_qm) {
+            report_answer_rejected(c, own_qm, IKD_PROTO_ESP, IKD_CAUSE_CHILD_PROPOSAL_MISMATCH, " in Quick Mode");
+        } else if ((!c->sa->ike_established || !qm) && p1 && by_init == p1->from_initiator) {
+            report_answer_rejected(c, p1, IKD_PROTO_IKE, IKD_CAUSE_IKE_PROPOSAL_MISMATCH,
+                                   c->sa->mode == IKD_X1_AGGRESSIVE ? " in Aggressive Mode" : " in Main Mode");
+        } else if (!c->sa->ike_established || !qm) {
             report_no_proposal(c, v1_first_offer(c->sa), IKD_PROTO_IKE, IKD_CAUSE_IKE_PROPOSAL_MISMATCH,
                                &m->src, c->sa->mode == IKD_X1_AGGRESSIVE ? " in Aggressive Mode" : " in Main Mode");
         } else {
@@ -527,4 +594,111 @@ ikd_rules_proposals(ikd_rule_ctx *c)
         rules_v2(c);
     else
         rules_v1(c);
+}
+
+/* ------------------------------------------------------------ recovery */
+
+/* Did this frame show the peers past an IKE proposal or DH refusal?  An
+ * IKE_SA_INIT answer (MM2, AM2) that chose a proposal without an error, or
+ * the IKE SA becoming established (tracker.c: prove_established()).
+ * Returns the request that succeeded for the first, NULL otherwise. */
+static gboolean
+success_now(const ikd_rule_ctx *c, const ikd_digest **accepted_rq)
+{
+    const ikd_frame_info *fi = c->fi;
+
+    *accepted_rq = NULL;
+    if (c->m && c->m->kind == IKD_MSG_IKE && c->ex && c->d && fi->role == IKD_ROLE_RESPONSE &&
+        !fi->retransmission_of && c->d->has_sa && c->d->n_prop && !ikd_digest_error(c->d) &&
+        ((c->m->version >= 2 && c->ex->exch_type == IKD_X2_IKE_SA_INIT) ||
+         (c->m->version == 1 && fi->phase1_msg == 2))) {
+        *accepted_rq = c->ex->request.msg;
+        return TRUE;
+    }
+    return c->sa->ike_established && c->sa->established_in == fi->frame;
+}
+
+/* A refusal is one of the peers' negotiation, not the end of it: the
+ * initiator retries (after INVALID_KE_PAYLOAD with the group asked for,
+ * often under a new SPI; after NO_PROPOSAL_CHOSEN with another proposal),
+ * or the refusal was not what stopped the SA (zs_ipsec.cap: the initiator
+ * itself sends NO_PROPOSAL_CHOSEN, then Main Mode completes).  Later success
+ * on the same IKE SA, or on a later one from the same initiator to the same
+ * responder, makes an earlier refusal a recovered note (failure=0) that
+ * says how it was got past. */
+void
+ikd_rules_proposals_recovered(ikd_rule_ctx *c)
+{
+    const ikd_digest *rq = NULL;
+    const GPtrArray *sas;
+    ikd_sa *sa = c->sa;
+    guint32 now = c->fi->frame;
+    guint32 after;
+    char *proof = NULL;
+
+    if (!sa || !success_now(c, &rq))
+        return;
+    /* what succeeded must come after the refusal: a response never precedes its request */
+    after = rq ? rq->frame : now;
+    sas = ikd_tracker_sas_at(c->t, &sa->init_addr);
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
+        ikd_sa *other = g_ptr_array_index(sas, s);
+        gboolean changed = FALSE;
+        if (other != sa && (!ikd_addr_equal(&other->init_addr, &sa->init_addr) ||
+                            !ikd_addr_equal(&other->resp_addr, &sa->resp_addr)))
+            continue;
+        for (guint32 i = 0; i < other->n_findings; i++) {
+            ikd_finding *g = other->findings[i];
+            char sa_words[32];
+            if ((g->cause != IKD_CAUSE_IKE_PROPOSAL_MISMATCH && g->cause != IKD_CAUSE_DH_GROUP_MISMATCH) ||
+                g->recovered_in || g->frame >= after)
+                continue;
+            if (other == sa)
+                g_snprintf(sa_words, sizeof sa_words, "the same IKE SA");
+            else
+                g_snprintf(sa_words, sizeof sa_words, "IKE SA %u", sa->number);
+            GString *msg = g_string_new(g->message);
+            if (rq && g->cause == IKD_CAUSE_DH_GROUP_MISMATCH) {
+                const char *kw = ikd_group_keyword(rq->ke_group);
+                g_string_append_printf(msg, "; the initiator retried with %s in frame %u (%s) and succeeded: "
+                                       "the responder accepted it in frame %u",
+                                       kw ? kw : "another KE payload", rq->frame, sa_words, now);
+            } else if (rq) {
+                char *o = ikd_proposals_to_config(rq->prop, rq->n_prop, rq->tf);
+                char *k = ikd_proposals_to_config(c->d->prop, MIN(c->d->n_prop, 1), c->d->tf);
+                g_string_append_printf(msg, "; the initiator retried with %s in frame %u (%s) and succeeded: "
+                                       "the responder chose %s in frame %u", o, rq->frame, sa_words, k, now);
+                g_free(o);
+                g_free(k);
+            } else {
+                if (!proof)
+                    proof = ikd_sa_proof_text(c->t, sa);
+                g_string_append_printf(msg, "; the negotiation went on past it: %s established in frame %u%s%s",
+                                       other == sa ? "the same IKE SA was" : sa_words, now,
+                                       proof ? " (" : "", proof ? proof : "");
+                if (proof)
+                    g_string_append(msg, ")");
+                ikd_finding_evidence(g, sa->proof_frame);
+            }
+            if (g->failure)
+                g_string_append(msg, ", so this refusal is recovered, not the failure of the SA");
+            g_free(g->message);
+            g->message = g_string_free(msg, FALSE);
+            if (rq)
+                ikd_finding_evidence(g, rq->frame);
+            ikd_finding_evidence(g, now);
+            g->recovered_in = now;
+            if (g->failure) {
+                g->failure = FALSE;
+                changed = TRUE;
+                if (g->exchange && g->exchange->diagnosed_in == g->frame)
+                    g->exchange->failed = FALSE;
+            }
+        }
+        if (changed && !ikd_sa_has_failure(other)) {
+            other->child_failed = FALSE;
+            other->outcome = other->ike_established ? IKD_OUTCOME_ESTABLISHED : IKD_OUTCOME_INCOMPLETE;
+        }
+    }
+    g_free(proof);
 }

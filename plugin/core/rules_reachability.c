@@ -232,12 +232,40 @@ ikd_rules_version(ikd_rule_ctx *c)
             return;
     }
 
+    /* The request refused: the SA's first one, sent by the other peer
+     * before this answer.  A lone notify (a capture that begins with it,
+     * or td_isakmp-no-none-np.pcapng's crafted one) has none. */
     const ikd_exchange *first_ex = c->sa->exchanges;
-    guint32 rq = first_ex && first_ex->request.frame ? first_ex->request.frame : c->sa->first_frame;
+    gboolean sender_init = !ikd_addr_equal(&c->sa->init_addr, &c->sa->resp_addr)
+                           ? ikd_addr_equal(&m->src, &c->sa->init_addr) : m->sport == c->sa->init_port;
+    guint32 rq = 0;
+    if (c->fi->role == IKD_ROLE_RESPONSE && c->ex->request.frame && c->ex->request.frame < c->fi->frame)
+        rq = c->ex->request.frame;
+    else if (first_ex && first_ex->request.frame && first_ex->request.frame < c->fi->frame &&
+             first_ex->from_initiator != sender_init)
+        rq = first_ex->request.frame;
     ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_IKE_VERSION_MISMATCH, TRUE);
     ikd_finding_evidence(f, rq);
     ikd_finding_evidence(f, shown);
     ikd_finding_set(&f->mismatch, "IKE version");
+    if (n && !rq) {
+        /* All the capture shows is the refusal, in the version its sender
+         * speaks (RFC 2408 5.1, RFC 7296 2.5: the notify answers a major
+         * version the sender does not support). */
+        ikd_finding_set(&f->offered, "not IKEv%u (the request is not in the capture)", m->version);
+        ikd_finding_message(f, "%s sent INVALID_MAJOR_VERSION in an IKEv%u message (frame %u), refusing a request "
+                            "that is not in the capture: the sender speaks IKEv%u and does not support the major "
+                            "version of that request (most likely IKEv%u), so the peers do not share an IKE version",
+                            ikd_peer_str(&m->src, abuf, sizeof abuf), m->version, c->fi->frame, m->version,
+                            m->version == 1 ? 2 : 1);
+        ikd_finding_set(&f->hint, "configure the same IKE version on both peers: %s speaks IKEv%u (strongSwan "
+                        "swanctl.conf connections.<name>.version, ipsec.conf keyexchange=; libreswan ikev2= / "
+                        "keyexchange=; Cisco crypto ikev2 vs crypto isakmp); capture the request as well to see "
+                        "which version it used", ikd_peer_str(&m->src, abuf, sizeof abuf), m->version);
+        return;
+    }
+    if (!rq)
+        rq = c->sa->first_frame;
     ikd_finding_set(&f->offered, "IKEv%u", v);
     if (n)
         ikd_finding_message(f, "%s answered the IKEv%u request of frame %u with INVALID_MAJOR_VERSION in frame %u: "

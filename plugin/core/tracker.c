@@ -27,6 +27,8 @@ struct ikd_tracker {
     GHashTable  *frames;            /* frame number -> ikd_frame_info */
     GHashTable  *sa_by_peers;       /* peer pair -> latest ikd_sa (ESP, ICMP) */
     GHashTable  *esp_flows;         /* peer pair -> ikd_esp_flow, ESP without IKE SA */
+    GHashTable  *esp_spi_first;     /* hash of (peer pair, ESP SPI) -> first frame: ESP on
+                                       an SPI new since an SA's authentication proves it */
     GHashTable  *sas_by_addr;       /* endpoint address -> GPtrArray of ikd_sa (rules
                                        that compare a peer's SAs; bench: no scan of
                                        every SA per failure) */
@@ -135,6 +137,7 @@ ikd_tracker_new(const ikd_config *cfg)
     t->frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     t->sa_by_peers = g_hash_table_new_full(peers_key_hash, peers_key_equal, NULL, g_free);
     t->esp_flows = g_hash_table_new_full(peers_key_hash, peers_key_equal, g_free, g_free);
+    t->esp_spi_first = g_hash_table_new_full(u64_hash, g_int64_equal, g_free, NULL);
     t->sas_by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
     t->digests = g_ptr_array_new_with_free_func(g_free);
@@ -152,6 +155,7 @@ ikd_tracker_free(ikd_tracker *t)
     g_hash_table_destroy(t->frames);
     g_hash_table_destroy(t->sa_by_peers);
     g_hash_table_destroy(t->esp_flows);
+    g_hash_table_destroy(t->esp_spi_first);
     g_hash_table_destroy(t->sas_by_addr);
     for (guint i = 0; i < IKD_FAMILY_SLOTS; i++) {
         if (t->family_state[i] && t->family_destroy[i])
@@ -327,7 +331,7 @@ ikd_tracker_account(ikd_tracker *t, gsize bytes)
 /* ------------------------------------------------------------ SAs */
 
 static ikd_sa *
-new_sa(ikd_tracker *t, const ikd_msg *m)
+new_sa(ikd_tracker *t, const ikd_msg *m, gboolean v2_sender_init)
 {
     ikd_sa *sa = g_new0(ikd_sa, 1);
     gboolean sender_is_initiator;
@@ -340,7 +344,7 @@ new_sa(ikd_tracker *t, const ikd_msg *m)
         sa->have_rspi = TRUE;
     }
     if (m->version >= 2) {
-        sender_is_initiator = (m->flags & IKD_FLAG_V2_I) != 0;
+        sender_is_initiator = v2_sender_init;
         sa->initiator_known = TRUE;
     } else {
         /* IKEv1 has no initiator flag; a message without a responder
@@ -373,7 +377,7 @@ new_sa(ikd_tracker *t, const ikd_msg *m)
 }
 
 static ikd_sa *
-find_or_create_sa(ikd_tracker *t, const ikd_msg *m)
+find_or_create_sa(ikd_tracker *t, const ikd_msg *m, gboolean v2_sender_init)
 {
     guint64 k = spi_key(m->ispi);
     ikd_sa *sa = g_hash_table_lookup(t->sa_by_spi, &k);
@@ -381,7 +385,7 @@ find_or_create_sa(ikd_tracker *t, const ikd_msg *m)
     ikd_latest_sa *latest;
 
     if (!sa) {
-        sa = new_sa(t, m);
+        sa = new_sa(t, m, v2_sender_init);
         /* The table's key lives in the SA. */
         sa->spi_key = k;
         g_hash_table_insert(t->sa_by_spi, &sa->spi_key, sa);
@@ -526,16 +530,76 @@ is_later_fragment(const ikd_msg *m)
     return m->frag_total > 1 && m->frag_number > 1;
 }
 
-/* IKEv2: every exchange is one request and one response (RFC 7296 1.2). */
-static ikd_exchange *
-place_v2(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, ikd_frame_info *fi, ikd_digest **d)
+/* RFC 7296 3.1: the flag bits other than I, V and R MUST be cleared.  A
+ * header with any of them set is corrupt or crafted, and its I and R bits
+ * tell nothing (nDPI's ipsec_isakmp_esp.pcap: an IKE_SA_INIT request with
+ * flags 0xff, "Initiator, Response"). */
+static gboolean
+v2_flags_sane(guint8 flags)
 {
-    gboolean is_response = (m->flags & IKD_FLAG_V2_R) != 0;
-    gboolean sender_init = (m->flags & IKD_FLAG_V2_I) != 0;
+    return (flags & ~(IKD_FLAG_V2_I | IKD_FLAG_V2_V | IKD_FLAG_V2_R)) == 0;
+}
+
+/* Who sent an IKEv2 message (the IKE SA's initiator or responder) and
+ * whether it answers a request: from the SPIs and the tracker's state as
+ * well as the flags.  An IKE_SA_INIT with an SA payload and a zero
+ * responder SPI is the initiator's request whatever the flags say (3.1:
+ * the responder's answer carries its SPI, or refusing with COOKIE,
+ * INVALID_KE_PAYLOAD or NO_PROPOSAL_CHOSEN only a notify).  When the flags
+ * are corrupt, those two kinds of IKE_SA_INIT answers are responses, and
+ * in other exchanges the sender follows from its address in the SA and the
+ * role from the exchanges open: a message answers a request of the other
+ * side still unanswered under its message ID, and the first message of a
+ * new SA is a request. */
+static void
+v2_roles(ikd_tracker *t, const ikd_sa *sa, const ikd_msg *m, gboolean *sender_init, gboolean *is_response)
+{
+    *sender_init = (m->flags & IKD_FLAG_V2_I) != 0;
+    *is_response = (m->flags & IKD_FLAG_V2_R) != 0;
+    if (m->exch_type == IKD_X2_IKE_SA_INIT && m->has_sa && spi_is_zero(m->rspi)) {
+        *sender_init = TRUE;
+        *is_response = FALSE;
+        return;
+    }
+    if (v2_flags_sane(m->flags))
+        return;
+    if (m->exch_type == IKD_X2_IKE_SA_INIT && (!spi_is_zero(m->rspi) || (!m->has_sa && m->n_notify))) {
+        *sender_init = FALSE;
+        *is_response = TRUE;
+        return;
+    }
+    if (!sa) {
+        *sender_init = TRUE;
+        *is_response = FALSE;
+        return;
+    }
+    if (!ikd_addr_equal(&sa->init_addr, &sa->resp_addr))
+        *sender_init = ikd_addr_equal(&m->src, &sa->init_addr);
+    else
+        *sender_init = m->sport == sa->init_port;
+    const ikd_exchange *open = lookup_exchange(t, sa, m->msgid, !*sender_init);
+    *is_response = open && open->exch_type == m->exch_type && open->request.frame && !open->response.frame;
+}
+
+/* IKEv2: every exchange is one request and one response (RFC 7296 1.2).
+ * An exchange is of one type: a message of another type under the same
+ * message ID and side (a responder's INFORMATIONAL of message ID 0 after
+ * the initiator's IKE_SA_INIT) is another exchange.  A response never
+ * precedes its request: a request that comes after an answer with no
+ * request before it (the capture missed that request, or merged captures
+ * put frames out of order) starts an exchange of its own. */
+static ikd_exchange *
+place_v2(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, ikd_frame_info *fi, ikd_digest **d,
+         gboolean sender_init, gboolean is_response)
+{
     gboolean requester_init = is_response ? !sender_init : sender_init;
     ikd_exchange *ex = lookup_exchange(t, sa, m->msgid, requester_init);
 
+    if (ex && ex->exch_type != m->exch_type)
+        ex = NULL;
     if (!is_response) {
+        if (ex && !ex->request.frame && ex->response.frame)
+            ex = NULL;
         fi->role = IKD_ROLE_REQUEST;
         if (ex && ex->request.frame && is_later_fragment(m) && !slot_matches(&ex->request, m)) {
             fi->retransmission_of = add_fragment(t, &ex->request, m, d);
@@ -731,14 +795,92 @@ v2_state(const ikd_exchange *ex, const ikd_frame_info *fi, const ikd_digest *d)
 
 /* ------------------------------------------------------------ entry */
 
+/* The capture proves the IKE SA established (the same rule for both IKE
+ * versions, with or without keys): an authentication answer read without
+ * error; IKEv1's MM6 or AM3, which only a peer that verified the other's
+ * authentication sends; or, when the answer is encrypted and no key is
+ * configured, what follows it on the same SPIs.  A CREATE_CHILD_SA or a
+ * Quick Mode answered is protected by the IKE SA's keys at both ends.  An
+ * INFORMATIONAL answered proves it only when the responder asked, or at
+ * the second one: the initiator's first INFORMATIONAL after IKE_AUTH may
+ * carry AUTHENTICATION_FAILED about the responder's AUTH (RFC 7296
+ * 2.21.2), which the responder answers too.  ESP both ways on SPIs not
+ * seen between the peers before the authentication answer proves a child
+ * SA, so the IKE SA too (count_esp_proof()). */
+static void
+prove_established(ikd_sa *sa, ikd_proof how, guint32 frame, guint32 other, guint32 now)
+{
+    if (!sa->ike_established)
+        sa->established_in = now;
+    sa->ike_established = TRUE;
+    if (sa->proof)
+        return;
+    sa->proof = how;
+    sa->proof_frame = frame;
+    sa->proof_other = other;
+}
+
+static void
+progress_v2(ikd_sa *sa, const ikd_exchange *ex, const ikd_frame_info *fi, const ikd_digest *d)
+{
+    gboolean opaque = d->encrypted && !d->decrypted;
+
+    if (fi->role != IKD_ROLE_RESPONSE)
+        return;
+    if (ex->exch_type == IKD_X2_IKE_AUTH) {
+        if (!sa->auth_answered)
+            sa->auth_answered = fi->frame;
+        if (!opaque && !ikd_digest_error(d)) {
+            prove_established(sa, IKD_PROOF_READ, fi->frame, ex->request.frame, fi->frame);
+            if (d->has_sa)
+                sa->child_established = TRUE;
+        }
+        return;
+    }
+    if (!ex->request.frame || !d->encrypted || !ex->request.msg || !ex->request.msg->encrypted)
+        return;
+    if (ex->exch_type == IKD_X2_CREATE_CHILD_SA) {
+        prove_established(sa, IKD_PROOF_CHILD_EXCHANGE, fi->frame, ex->request.frame, fi->frame);
+    } else if (ex->exch_type == IKD_X2_INFORMATIONAL) {
+        sa->n_info_answered++;
+        if (!ex->from_initiator || sa->n_info_answered >= 2)
+            prove_established(sa, IKD_PROOF_LATER_EXCHANGE, fi->frame, ex->request.frame, fi->frame);
+    }
+}
+
+static void
+progress_v1(ikd_sa *sa, const ikd_exchange *ex, const ikd_frame_info *fi, const ikd_msg *m)
+{
+    if ((fi->phase1_msg == 6 && ex->exch_type == IKD_X1_MAIN) ||
+        (fi->phase1_msg == 2 && ex->exch_type == IKD_X1_AGGRESSIVE) || fi->quick_msg == 2) {
+        if (!sa->auth_answered)
+            sa->auth_answered = fi->frame;
+    }
+    if (ex->exch_type == IKD_X1_AGGRESSIVE && fi->phase1_msg == 3)
+        prove_established(sa, IKD_PROOF_PHASE1, fi->frame, ex->response.frame, fi->frame);
+    if (m->malformed)
+        return;
+    if (fi->phase1_msg == 6 && ex->exch_type == IKD_X1_MAIN)
+        prove_established(sa, IKD_PROOF_PHASE1, fi->frame, ex->request.frame, fi->frame);
+    if (fi->quick_msg == 2 && ex->request.frame)
+        prove_established(sa, IKD_PROOF_CHILD_EXCHANGE, fi->frame, ex->request.frame, fi->frame);
+    if (fi->quick_msg == 3)
+        sa->child_established = TRUE;
+}
+
 static ikd_frame_info *
 add_ike(ikd_tracker *t, const ikd_msg *m, ikd_digest **digest)
 {
-    ikd_sa *sa = find_or_create_sa(t, m);
+    guint64 k = spi_key(m->ispi);
+    ikd_sa *sa = g_hash_table_lookup(t->sa_by_spi, &k);
+    gboolean v2_sender_init = FALSE, v2_response = FALSE;
+    if (m->version >= 2)
+        v2_roles(t, sa && sa->version >= 2 ? sa : NULL, m, &v2_sender_init, &v2_response);
+    sa = find_or_create_sa(t, m, v2_sender_init);
     ikd_frame_info *fi = new_frame_info(t, m);
     ikd_digest *d = NULL;
     ikd_exchange *ex;
-    gboolean sender_init = from_initiator(sa, m);
+    gboolean sender_init = m->version >= 2 ? v2_sender_init : from_initiator(sa, m);
 
     fi->sa = sa;
     sa->last_frame = m->frame;
@@ -750,7 +892,7 @@ add_ike(ikd_tracker *t, const ikd_msg *m, ikd_digest **digest)
             ex = place_v1_informational(t, sa, m, fi, &d, sender_init);
             fi->role = sender_init ? IKD_ROLE_REQUEST : IKD_ROLE_RESPONSE;
         } else {
-            ex = place_v2(t, sa, m, fi, &d);
+            ex = place_v2(t, sa, m, fi, &d, v2_sender_init, v2_response);
         }
     } else if (m->exch_type == IKD_X1_MAIN || m->exch_type == IKD_X1_AGGRESSIVE ||
                m->exch_type == IKD_X1_BASE || m->exch_type == IKD_X1_AUTH_ONLY) {
@@ -774,25 +916,43 @@ add_ike(ikd_tracker *t, const ikd_msg *m, ikd_digest **digest)
         sa->state = fi->state;
 
     /* Progress that the rules and statistics rely on. */
-    if (!fi->retransmission_of) {
-        if (m->version >= 2 && fi->role == IKD_ROLE_RESPONSE &&
-            ex->exch_type == IKD_X2_IKE_AUTH && !ikd_digest_error(d)) {
-            if (!d->encrypted || d->decrypted) {
-                sa->ike_established = TRUE;
-                if (d->has_sa)
-                    sa->child_established = TRUE;
-            }
-        }
-        if (m->version == 1 && fi->phase1_msg == 6 && !m->malformed)
-            sa->ike_established = TRUE;
-        if (m->version == 1 && ex->exch_type == IKD_X1_AGGRESSIVE && fi->phase1_msg == 3)
-            sa->ike_established = TRUE;
-        if (m->version == 1 && fi->quick_msg == 3)
-            sa->child_established = TRUE;
+    if (!fi->retransmission_of && d) {
+        if (m->version >= 2 && ex->version >= 2)
+            progress_v2(sa, ex, fi, d);
+        else if (m->version == 1)
+            progress_v1(sa, ex, fi, m);
     }
 
     *digest = d;
     return fi;
+}
+
+char *
+ikd_sa_proof_text(ikd_tracker *t, const ikd_sa *sa)
+{
+    const ikd_frame_info *fi = ikd_tracker_lookup(t, sa->proof_frame);
+    const char *what = fi && fi->exchange ? ikd_exchange_name(fi->exchange->version, fi->exchange->exch_type) : "exchange";
+
+    switch (sa->proof) {
+    case IKD_PROOF_READ:
+        return g_strdup_printf("the %s answer of frame %u carries no error", what, sa->proof_frame);
+    case IKD_PROOF_PHASE1:
+        return g_strdup_printf("%s message %u was sent in frame %u", what,
+                               fi && fi->phase1_msg ? fi->phase1_msg : 6, sa->proof_frame);
+    case IKD_PROOF_CHILD_EXCHANGE:
+        return g_strdup_printf("the %s of frame %u was answered in frame %u on the same SPIs, which only "
+                               "an established IKE SA protects", what, sa->proof_other, sa->proof_frame);
+    case IKD_PROOF_LATER_EXCHANGE:
+        return g_strdup_printf("later %s exchanges on the same SPIs were answered (frame %u answered in "
+                               "frame %u)", what, sa->proof_other, sa->proof_frame);
+    case IKD_PROOF_ESP:
+        return g_strdup_printf("ESP flows both ways between the peers on SPIs new since the authentication "
+                               "answer (frames %u and %u)", MIN(sa->proof_frame, sa->proof_other),
+                               MAX(sa->proof_frame, sa->proof_other));
+    case IKD_PROOF_NONE:
+    default:
+        return NULL;
+    }
 }
 
 /* The latest IKE SA between two hosts, either way round: ESP and IP
@@ -842,6 +1002,40 @@ esp_flow_new(ikd_tracker *t, const ikd_addr *a, const ikd_addr *b)
     return f;
 }
 
+/* The first frame of ESP on this SPI between these two hosts. */
+static guint32
+esp_spi_first(ikd_tracker *t, const ikd_msg *m)
+{
+    ikd_peers_key pk;
+    guint64 k;
+    gpointer v;
+
+    peers_key(&pk, &m->src, &m->dst);
+    k = ikd_hash_bytes(ikd_hash_bytes(IKD_HASH_SEED, (const guint8 *)&pk, sizeof pk),
+                       (const guint8 *)&m->esp_spi, sizeof m->esp_spi);
+    v = g_hash_table_lookup(t->esp_spi_first, &k);
+    if (v)
+        return GPOINTER_TO_UINT(v);
+    g_hash_table_insert(t->esp_spi_first, g_memdup2(&k, sizeof k), GUINT_TO_POINTER(m->frame));
+    t->bytes += sizeof k + 32;
+    return m->frame;
+}
+
+/* ESP both ways on SPIs first seen after the SA's authentication answer:
+ * the child SA of this negotiation carries traffic (prove_established()).
+ * SPIs seen before belong to an older SA between the same hosts. */
+static void
+count_esp_proof(ikd_sa *sa, const ikd_msg *m, int dir, guint32 first)
+{
+    if (!sa->auth_answered || first < sa->auth_answered || sa->esp_new[dir])
+        return;
+    sa->esp_new[dir] = m->frame;
+    if (sa->esp_new[1 - dir]) {
+        sa->child_established = TRUE;
+        prove_established(sa, IKD_PROOF_ESP, sa->esp_new[0], sa->esp_new[1], m->frame);
+    }
+}
+
 static ikd_frame_info *
 add_esp(ikd_tracker *t, const ikd_msg *m)
 {
@@ -849,12 +1043,15 @@ add_esp(ikd_tracker *t, const ikd_msg *m)
     ikd_frame_info *fi;
 
     gboolean raw = m->sport == 0 && m->dport == 0;
+    guint32 first = esp_spi_first(t, m);
 
     fi = new_frame_info(t, m);
     fi->role = IKD_ROLE_ESP;
     fi->sa = sa;
     if (sa) {
-        count_esp(&sa->esp[ikd_addr_equal(&m->src, &sa->init_addr) ? 0 : 1], m);
+        int dir = ikd_addr_equal(&m->src, &sa->init_addr) ? 0 : 1;
+        count_esp(&sa->esp[dir], m);
+        count_esp_proof(sa, m, dir, first);
         if (raw && !sa->esp_first_raw)
             sa->esp_first_raw = m->frame;
     } else {

@@ -92,6 +92,18 @@ typedef struct ikd_esp_dir {
     gint64   first_ms, last_ms;     /* capture times, milliseconds */
 } ikd_esp_dir;
 
+/* What in the capture proves an IKE SA established, for both IKE versions
+ * (tracker.c, prove_established()).  Without keys the IKE_AUTH answer of
+ * IKEv2 may hide an error, so what follows it on the same SPIs decides. */
+typedef enum {
+    IKD_PROOF_NONE,
+    IKD_PROOF_READ,                 /* the IKE_AUTH answer read, without an error */
+    IKD_PROOF_PHASE1,               /* IKEv1: MM6 or AM3 sent */
+    IKD_PROOF_CHILD_EXCHANGE,       /* a CREATE_CHILD_SA or Quick Mode answered on the SA's SPIs */
+    IKD_PROOF_LATER_EXCHANGE,       /* further INFORMATIONAL exchanges answered on the SA's SPIs */
+    IKD_PROOF_ESP                   /* ESP both ways on new SPIs after the authentication answer */
+} ikd_proof;
+
 /* Rule families keep per-SA state of their own in a slot each (rules.h
  * numbers them); the tracker only frees it with the SA. */
 #define IKD_FAMILY_SLOTS 4
@@ -121,6 +133,15 @@ struct ikd_sa {
     ikd_esp_dir esp[2];             /* ESP between the peers: [0] initiator->responder,
                                        [1] back */
     guint32  esp_first_raw;         /* first ESP frame not in UDP, 0 = none */
+    ikd_proof proof;                /* how the capture proves ike_established */
+    guint32  proof_frame;           /* the frame that proved it */
+    guint32  proof_other;           /* the other frame of the proof (its request, ESP the other way) */
+    guint32  established_in;        /* the frame at which ike_established became known */
+    guint32  auth_answered;         /* first answer to the authentication (IKE_AUTH, MM6, AM2,
+                                       a Quick Mode): ESP after it counts as proof */
+    guint32  esp_new[2];            /* first ESP per direction on an SPI first seen after
+                                       auth_answered */
+    guint32  n_info_answered;       /* encrypted INFORMATIONAL exchanges answered */
     gpointer family_state[IKD_FAMILY_SLOTS];
     struct ikd_sa *next;
 };
@@ -161,6 +182,10 @@ void ikd_tracker_free(ikd_tracker *t);
 ikd_frame_info *ikd_tracker_add(ikd_tracker *t, const ikd_msg *m, ikd_digest **digest);
 ikd_frame_info *ikd_tracker_lookup(ikd_tracker *t, guint32 frame);
 
+
+/* What proved the SA established, as a phrase ("the CREATE_CHILD_SA of
+ * frame 9 was answered in frame 10 ..."), or NULL; g_free() it. */
+char *ikd_sa_proof_text(ikd_tracker *t, const ikd_sa *sa);
 
 /* All SAs in order of first appearance. */
 ikd_sa *ikd_tracker_sas(ikd_tracker *t);

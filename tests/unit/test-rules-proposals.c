@@ -180,6 +180,148 @@ test_pinpoint_v1_vs_v2_aead(void)
     ikd_diag_free(t);
 }
 
+/* zs_ipsec.cap's pattern: the initiator itself sends NO_PROPOSAL_CHOSEN
+ * after MM2 (a refusal of an offer comes from the peer that did not make
+ * it), then Main Mode completes: a recovered note (issue 13 point 4). */
+static void
+test_v1_notify_from_offerer_recovered(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi;
+    const ikd_finding *f;
+
+    ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, ZERO, 0, 1001);
+    ike_proposal(&m, 1);
+    ikd_diag_add(t, &m);
+    ike(&m, 2, 1, IKD_X1_MAIN, FALSE, TRUE, SPI_A, SPI_B, 0, 1002);
+    ike_proposal(&m, 1);
+    ikd_diag_add(t, &m);
+    ike(&m, 3, 1, IKD_X1_INFORMATIONAL, TRUE, FALSE, SPI_A, ZERO, 0, 1003);
+    notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+    fi = ikd_test_add(t, &m);
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_PROPOSAL_MISMATCH);
+    g_assert_true(f->failure);
+    g_assert_nonnull(strstr(f->message, "Initiator 198.51.100.10 sent NO_PROPOSAL_CHOSEN in Main Mode, but it made "
+                                        "the IKE offer of frame 1"));
+    g_assert_nonnull(strstr(f->message, "it rejects the answer of frame 2"));
+    g_assert_null(strstr(f->hint, "responder's proposals"));
+    g_assert_true(ikd_test_has_evidence(f, 2));
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_FAILED);
+    ike(&m, 4, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, SPI_B, 0, 1004);
+    m.has_ke = m.has_nonce = 1;
+    ikd_diag_add(t, &m);
+    ike(&m, 5, 1, IKD_X1_MAIN, FALSE, TRUE, SPI_A, SPI_B, 0, 1005);
+    m.has_ke = m.has_nonce = 1;
+    ikd_diag_add(t, &m);
+    v1_mm5(t, 6, FALSE, FALSE);
+    g_assert_true(f->failure);
+    ike(&m, 7, 1, IKD_X1_MAIN, FALSE, TRUE, SPI_A, SPI_B, 0, 1007);
+    m.flags = IKD_FLAG_V1_E;
+    m.encrypted = 1;
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpuint(fi->phase1_msg, ==, 6);
+    g_assert_false(f->failure);
+    g_assert_cmpuint(f->recovered_in, ==, 7);
+    g_assert_true(ikd_test_has_evidence(f, 7));
+    g_assert_nonnull(strstr(f->message, "the negotiation went on past it: the same IKE SA was established in frame 7"));
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_ESTABLISHED);
+    ikd_diag_free(t);
+
+    /* the responder's NO_PROPOSAL_CHOSEN to MM1 is still the refusal of the offer */
+    t = ikd_diag_new(NULL);
+    ike(&m, 1, 1, IKD_X1_MAIN, TRUE, FALSE, SPI_A, ZERO, 0, 1001);
+    ike_proposal(&m, 1);
+    ikd_diag_add(t, &m);
+    ike(&m, 2, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, SPI_A, ZERO, 0, 1002);
+    notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
+    g_assert_true(f->failure);
+    g_assert_nonnull(strstr(f->message, "refused the only IKE proposal offered in frame 1"));
+    ikd_diag_free(t);
+}
+
+/* INVALID_KE_PAYLOAD for a group not offered, then a retry under a new SPI
+ * with that group that the responder accepts: linked, and a recovered note
+ * (issue 13 point 11; nDPI's ipsec_isakmp_esp.pcap has three). */
+static void
+test_v2_invalid_ke_retry_new_spi(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi;
+    const ikd_finding *f;
+    static const guint8 group14[2] = { 0, 14 };
+
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 100);
+    prop(&m, IKD_PROTO_IKE);
+    tf(&m, IKD_TF_ENCR, 12, 256);
+    tf(&m, IKD_TF_INTEG, 12, 0);
+    tf(&m, IKD_TF_PRF, 5, 0);
+    tf(&m, IKD_TF_DH, 2, 0);
+    m.has_ke = 1;
+    m.ke_group = 2;
+    ikd_diag_add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 200);
+    notify(&m, IKD_N_INVALID_KE_PAYLOAD, group14, 2);
+    fi = ikd_diag_add(t, &m);
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_DH_GROUP_MISMATCH);
+    g_assert_true(f->failure);              /* modp2048 was not offered */
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_FAILED);
+
+    /* a new SPI, modp2048 */
+    ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 300);
+    ike_proposal(&m, 0);
+    m.has_ke = 1;
+    m.ke_group = 14;
+    g_assert_cmpuint(ikd_test_add(t, &m)->sa->number, ==, 2);
+    g_assert_true(f->failure);
+    ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_D, 0, 400);
+    ike_proposal(&m, 0);
+    m.has_ke = 1;
+    m.ke_group = 14;
+    ikd_test_add(t, &m);
+    g_assert_false(f->failure);
+    g_assert_cmpuint(f->recovered_in, ==, 4);
+    g_assert_true(ikd_test_has_evidence(f, 3));
+    g_assert_true(ikd_test_has_evidence(f, 4));
+    g_assert_nonnull(strstr(f->message, "retried with modp2048 in frame 3 (IKE SA 2) and succeeded"));
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_INCOMPLETE);
+    ikd_diag_free(t);
+
+    /* a retry towards another responder recovers nothing */
+    t = ikd_diag_new(NULL);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 100);
+    ike_proposal(&m, 0);
+    ikd_diag_add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 200);
+    notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+    f = ikd_test_only_finding(ikd_diag_add(t, &m));
+    g_assert_true(f->failure);
+    ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 300);
+    ike_proposal(&m, 0);
+    set_addr(&m.dst, 203, 0, 113, 99);
+    ikd_test_add(t, &m);
+    ike(&m, 4, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_D, 0, 400);
+    ike_proposal(&m, 0);
+    set_addr(&m.src, 203, 0, 113, 99);
+    ikd_test_add(t, &m);
+    g_assert_true(f->failure);
+    /* the same responder accepting another offer does */
+    ike(&m, 5, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_B, ZERO, 0, 500);
+    offer_aes128gcm_ecp256(&m);
+    ikd_test_add(t, &m);
+    ike(&m, 6, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_B, SPI_D, 0, 600);
+    offer_aes128gcm_ecp256(&m);
+    ikd_test_add(t, &m);
+    g_assert_false(f->failure);
+    g_assert_nonnull(strstr(f->message, "the initiator retried with aes128gcm16-prfsha256-ecp256 in frame 5 (IKE SA 3) "
+                                        "and succeeded"));
+    ikd_diag_free(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,5 +330,7 @@ main(int argc, char **argv)
     g_test_add_func("/proposals/v2-no-proposal-pinpointed", test_v2_no_proposal_pinpointed);
     g_test_add_func("/proposals/pinpoint-dh-only", test_pinpoint_dh_only);
     g_test_add_func("/proposals/pinpoint-v1-vs-v2-aead", test_pinpoint_v1_vs_v2_aead);
+    g_test_add_func("/proposals/v1-notify-from-offerer-recovered", test_v1_notify_from_offerer_recovered);
+    g_test_add_func("/proposals/v2-invalid-ke-retry-new-spi", test_v2_invalid_ke_retry_new_spi);
     return g_test_run();
 }

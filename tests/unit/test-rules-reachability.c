@@ -104,6 +104,27 @@ test_version_invalid_major(void)
     ikd_diag_free(t);
 }
 
+/* A lone INVALID_MAJOR_VERSION, its request not in the capture
+ * (td_isakmp-no-none-np.pcapng): it answers nothing shown, least of all
+ * itself (issue 13 point 6). */
+static void
+test_version_lone_notify(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+
+    ike(&m, 1, 1, IKD_X1_INFORMATIONAL, FALSE, FALSE, ZERO, ZERO, 0x5f724dc6, 101);
+    notify(&m, IKD_N_INVALID_MAJOR_VERSION, NULL, 0);
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_IKE_VERSION_MISMATCH);
+    g_assert_true(f->failure);
+    g_assert_null(strstr(f->message, "request of frame 1"));
+    g_assert_nonnull(strstr(f->message, "refusing a request that is not in the capture: the sender speaks IKEv1"));
+    g_assert_cmpuint(f->n_evidence, ==, 1);
+    ikd_diag_free(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -111,5 +132,6 @@ main(int argc, char **argv)
     g_test_add_func("/reachability/no-response", test_no_response);
     g_test_add_func("/reachability/version-refused-by-v1-only-peer", test_version_refused_by_v1_only_peer);
     g_test_add_func("/reachability/version-invalid-major", test_version_invalid_major);
+    g_test_add_func("/reachability/version-lone-notify", test_version_lone_notify);
     return g_test_run();
 }

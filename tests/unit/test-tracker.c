@@ -180,6 +180,220 @@ test_v2_fragments(void)
     ikd_diag_free(t);
 }
 
+/* An IKEv2 message of SA SPI_A/SPI_B encrypted with no key configured. */
+static void
+opaque(ikd_msg *m, guint32 frame, guint8 exch, gboolean from_init, gboolean response, guint32 msgid)
+{
+    ike(m, frame, 2, exch, from_init, response, SPI_A, SPI_B, msgid, 1000 + frame);
+    m->encrypted = 1;
+    m->content_len = 200;
+}
+
+/* IKE_SA_INIT (frames 1, 2) and an encrypted IKE_AUTH (3, 4), no key. */
+static void
+v2_up_opaque(ikd_diag *t)
+{
+    ikd_msg m;
+    v2_init(t, 1, SPI_A, SPI_B, 0);
+    opaque(&m, 3, IKD_X2_IKE_AUTH, TRUE, FALSE, 1);
+    ikd_test_add(t, &m);
+    opaque(&m, 4, IKD_X2_IKE_AUTH, FALSE, TRUE, 1);
+    ikd_test_add(t, &m);
+}
+
+static const ikd_finding *
+encrypted_note(ikd_diag *t)
+{
+    const ikd_frame_info *fi = ikd_diag_lookup(t, 4);
+    for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame) {
+        if (f->cause == IKD_CAUSE_ENCRYPTED_OUTCOME)
+            return f;
+    }
+    g_assert_not_reached();
+    return NULL;
+}
+
+/* Without keys an IKE_AUTH answer may hide AUTHENTICATION_FAILED; what
+ * follows on the same SPIs proves the SA up (issue 13 point 2). */
+static void
+test_v2_proven_established(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi;
+    const ikd_finding *f;
+
+    /* a CREATE_CHILD_SA answered */
+    v2_up_opaque(t);
+    fi = ikd_diag_lookup(t, 4);
+    g_assert_false(fi->sa->ike_established);
+    ikd_diag_finish(t);
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_ENCRYPTED);
+    opaque(&m, 5, IKD_X2_CREATE_CHILD_SA, TRUE, FALSE, 2);
+    ikd_test_add(t, &m);
+    g_assert_false(fi->sa->ike_established);
+    opaque(&m, 6, IKD_X2_CREATE_CHILD_SA, FALSE, TRUE, 2);
+    ikd_test_add(t, &m);
+    g_assert_true(fi->sa->ike_established);
+    g_assert_cmpint(fi->sa->proof, ==, IKD_PROOF_CHILD_EXCHANGE);
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_ESTABLISHED);
+    ikd_diag_finish(t);
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_ESTABLISHED);
+    f = encrypted_note(t);
+    g_assert_false(f->failure);
+    g_assert_nonnull(strstr(f->message, "established nonetheless: the CREATE_CHILD_SA of frame 5 was "
+                                        "answered in frame 6"));
+    g_assert_true(ikd_test_has_evidence(f, 6));
+    ikd_diag_free(t);
+
+    /* INFORMATIONAL: the initiator's first one may carry AUTHENTICATION_FAILED
+     * about the responder's AUTH, so only the second proves it */
+    t = ikd_diag_new(NULL);
+    v2_up_opaque(t);
+    opaque(&m, 5, IKD_X2_INFORMATIONAL, TRUE, FALSE, 2);
+    ikd_test_add(t, &m);
+    opaque(&m, 6, IKD_X2_INFORMATIONAL, FALSE, TRUE, 2);
+    fi = ikd_test_add(t, &m);
+    g_assert_false(fi->sa->ike_established);
+    opaque(&m, 7, IKD_X2_INFORMATIONAL, TRUE, FALSE, 3);
+    ikd_test_add(t, &m);
+    opaque(&m, 8, IKD_X2_INFORMATIONAL, FALSE, TRUE, 3);
+    ikd_test_add(t, &m);
+    g_assert_true(fi->sa->ike_established);
+    g_assert_cmpint(fi->sa->proof, ==, IKD_PROOF_LATER_EXCHANGE);
+    ikd_diag_free(t);
+    /* ... but one the responder asks is enough */
+    t = ikd_diag_new(NULL);
+    v2_up_opaque(t);
+    opaque(&m, 5, IKD_X2_INFORMATIONAL, FALSE, FALSE, 0);
+    ikd_test_add(t, &m);
+    opaque(&m, 6, IKD_X2_INFORMATIONAL, TRUE, TRUE, 0);
+    fi = ikd_test_add(t, &m);
+    g_assert_true(fi->sa->ike_established);
+    g_assert_cmpuint(fi->exchange->request.frame, ==, 5);
+    ikd_diag_free(t);
+
+    /* ESP both ways on SPIs new since the IKE_AUTH answer */
+    t = ikd_diag_new(NULL);
+    v2_up_opaque(t);
+    esp(&m, 5, TRUE, FALSE);
+    fi = ikd_test_add(t, &m);
+    g_assert_false(fi->sa->ike_established);
+    esp(&m, 6, FALSE, FALSE);
+    fi = ikd_test_add(t, &m);
+    g_assert_true(fi->sa->ike_established);
+    g_assert_true(fi->sa->child_established);
+    g_assert_cmpint(fi->sa->proof, ==, IKD_PROOF_ESP);
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_ESTABLISHED);
+    g_assert_nonnull(strstr(encrypted_note(t)->message, "ESP flows both ways between the peers on SPIs new "
+                                                        "since the authentication answer (frames 5 and 6)"));
+    ikd_diag_free(t);
+    /* ... not the ESP of an older SA between the same hosts */
+    t = ikd_diag_new(NULL);
+    esp(&m, 1, TRUE, FALSE);
+    ikd_diag_add(t, &m);
+    esp(&m, 2, FALSE, FALSE);
+    ikd_diag_add(t, &m);
+    v2_init(t, 3, SPI_A, SPI_B, 0);
+    opaque(&m, 5, IKD_X2_IKE_AUTH, TRUE, FALSE, 1);
+    ikd_test_add(t, &m);
+    opaque(&m, 6, IKD_X2_IKE_AUTH, FALSE, TRUE, 1);
+    ikd_test_add(t, &m);
+    esp(&m, 7, TRUE, FALSE);
+    ikd_diag_add(t, &m);
+    esp(&m, 8, FALSE, FALSE);
+    fi = ikd_test_add(t, &m);
+    g_assert_nonnull(fi->sa);
+    g_assert_false(fi->sa->ike_established);
+    ikd_diag_finish(t);
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_ENCRYPTED);
+    ikd_diag_free(t);
+}
+
+/* IKEv1: a Quick Mode answered proves phase 1 even when MM6 is not in the
+ * capture (one rule for both versions). */
+static void
+test_v1_quick_mode_proves_phase1(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi;
+
+    v1_mm_1_to_4(t, 1);
+    v1_mm5(t, 5, FALSE, FALSE);
+    ike(&m, 6, 1, IKD_X1_QUICK, TRUE, FALSE, SPI_A, SPI_B, 77, 2001);
+    m.flags = IKD_FLAG_V1_E;
+    m.encrypted = 1;
+    fi = ikd_test_add(t, &m);
+    g_assert_false(fi->sa->ike_established);
+    ike(&m, 7, 1, IKD_X1_QUICK, FALSE, TRUE, SPI_A, SPI_B, 77, 2002);
+    m.flags = IKD_FLAG_V1_E;
+    m.encrypted = 1;
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpint(fi->quick_msg, ==, 2);
+    g_assert_true(fi->sa->ike_established);
+    g_assert_cmpint(fi->sa->proof, ==, IKD_PROOF_CHILD_EXCHANGE);
+    g_assert_cmpint(fi->sa->outcome, ==, IKD_OUTCOME_ESTABLISHED);
+    ikd_diag_free(t);
+}
+
+/* Roles from SPIs and state as well as flags (issue 13 point 5, nDPI's
+ * ipsec_isakmp_esp.pcap f207-f225). */
+static void
+test_v2_roles_from_state(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi;
+    static const guint8 cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+    /* an IKE_SA_INIT request whose flags byte is 0xff */
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_A, ZERO, 0, 101);
+    ike_proposal(&m, 0);
+    m.has_ke = 1;
+    m.ke_group = 14;
+    m.flags = 0xff;
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpint(fi->role, ==, IKD_ROLE_REQUEST);
+    g_assert_true(ikd_addr_equal(&fi->sa->init_addr, &m.src));
+    /* the COOKIE answer (responder SPI still 0) answers it */
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_A, ZERO, 0, 102);
+    notify(&m, IKD_N_COOKIE, cookie, 8);
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpint(fi->role, ==, IKD_ROLE_RESPONSE);
+    g_assert_cmpuint(fi->exchange->request.frame, ==, 1);
+    /* the responder's INFORMATIONAL of message ID 0 is not the IKE_SA_INIT */
+    ike(&m, 3, 2, IKD_X2_INFORMATIONAL, FALSE, FALSE, SPI_A, SPI_B, 0, 103);
+    m.encrypted = 1;
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpint(fi->role, ==, IKD_ROLE_REQUEST);
+    g_assert_cmpint(fi->exchange->exch_type, ==, IKD_X2_INFORMATIONAL);
+    g_assert_cmpuint(fi->exchange->response.frame, ==, 0);
+    /* with corrupt flags, the initiator's answer to it follows from state */
+    ike(&m, 4, 2, IKD_X2_INFORMATIONAL, TRUE, TRUE, SPI_A, SPI_B, 0, 104);
+    m.encrypted = 1;
+    m.flags = 0xc7;
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpint(fi->role, ==, IKD_ROLE_RESPONSE);
+    g_assert_cmpuint(fi->exchange->request.frame, ==, 3);
+    ikd_diag_free(t);
+
+    /* a response never precedes its request: an answer whose request is not
+     * in the capture stays alone, the later request starts its own exchange */
+    t = ikd_diag_new(NULL);
+    ike(&m, 1, 2, IKD_X2_CREATE_CHILD_SA, FALSE, TRUE, SPI_A, SPI_B, 5, 201);
+    m.encrypted = 1;
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpint(fi->role, ==, IKD_ROLE_RESPONSE);
+    ike(&m, 2, 2, IKD_X2_CREATE_CHILD_SA, TRUE, FALSE, SPI_A, SPI_B, 5, 202);
+    m.encrypted = 1;
+    fi = ikd_test_add(t, &m);
+    g_assert_cmpint(fi->role, ==, IKD_ROLE_REQUEST);
+    g_assert_cmpuint(fi->exchange->response.frame, ==, 0);
+    g_assert_cmpuint(fi->exchange->number, ==, 2);
+    ikd_diag_free(t);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -188,5 +402,8 @@ main(int argc, char **argv)
     g_test_add_func("/tracker/v1-main-mode-states", test_v1_main_mode_states);
     g_test_add_func("/tracker/icmp-link", test_icmp_link);
     g_test_add_func("/tracker/v2-fragments", test_v2_fragments);
+    g_test_add_func("/tracker/v2-proven-established", test_v2_proven_established);
+    g_test_add_func("/tracker/v1-quick-mode-proves-phase1", test_v1_quick_mode_proves_phase1);
+    g_test_add_func("/tracker/v2-roles-from-state", test_v2_roles_from_state);
     return g_test_run();
 }
