@@ -13,7 +13,9 @@ expected.txt (see test-captures/README.md):
 Every finding ikediag reports must be listed; every listed finding must be
 reported on that frame.  Checks: offered/chosen/mismatch/hint/finding~substring
 (quote it when it has spaces: finding~"deletes the IKE SA"), evidence~N[,N...]
-(each frame is among the finding's evidence frames).  'pass=2' marks a finding that needs the whole
+(each frame is among the finding's evidence frames).  'pass=1' marks what a
+single pass says before later frames correct it (a refusal the negotiation
+later recovered from).  'pass=2' marks a finding that needs the whole
 capture (tshark -2, the GUI); 'xfail' one whose rule is not written yet; 'wrong' a finding
 ikediag reports today that the evidence does not support (tolerated until it disappears).
 
@@ -107,7 +109,7 @@ def parse_expected(path):
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
-            e = {"line": lineno, "checks": [], "xfail": False, "pass2": False, "wrong": False}
+            e = {"line": lineno, "checks": [], "xfail": False, "pass2": False, "pass1": False, "wrong": False}
             for tok in shlex.split(line):
                 if tok == "xfail":
                     e["xfail"] = True
@@ -115,6 +117,8 @@ def parse_expected(path):
                     e["wrong"] = True
                 elif tok == "pass=2":
                     e["pass2"] = True
+                elif tok == "pass=1":
+                    e["pass1"] = True
                 elif "~" in tok and "=" not in tok.split("~", 1)[0]:
                     k, v = tok.split("~", 1)
                     e["checks"].append((k, v))
@@ -154,7 +158,7 @@ def check_findings(name, expected, found, two_pass, report):
     ok = True
     used = set()
     for e in expected:
-        if e["pass2"] and not two_pass:
+        if (e["pass2"] and not two_pass) or (e["pass1"] and two_pass):
             continue
         cands = found.get(e["frame"], [])
         hit = None
