@@ -58,9 +58,11 @@ def parse_graph(text):
     check(len(body) % 2 == 0, "odd number of graph lines")
     for i in range(0, len(body), 2):
         top, arrow = body[i], body[i + 1]
-        width = len(arrow.rstrip())
-        comment = top[width:]
-        label = top[header_len:width].replace("|", " ").strip()
+        # The comment follows the graph's last "|" (a time of 100 s or more
+        # overflows its column and shifts the rest of the line).
+        cut = top.rindex("|")
+        comment = top[cut + 1:]
+        label = top[header_len:cut].replace("|", " ").strip()
         m = re.search(r"[<-]-*[->]", arrow[header_len:])
         check(m, "no arrow in %r" % arrow)
         left = m.start() // WIDTH
