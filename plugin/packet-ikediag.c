@@ -23,6 +23,7 @@
 #include "ws-compat.h"
 #include "extract.h"
 #include "stats.h"
+#include "flow.h"
 #include "core/diagnose.h"
 #include "core/names.h"
 
@@ -145,36 +146,6 @@ group_to_ws(ikd_group g)
     return PI_PROTOCOL;
 }
 
-static const char *
-message_label(const ikd_frame_info *fi, char *buf, gsize len)
-{
-    const ikd_exchange *ex = fi->exchange;
-
-    if (fi->role == IKD_ROLE_ESP)
-        return "ESP";
-    if (fi->role == IKD_ROLE_ICMP)
-        return "ICMP error";
-    if (fi->role == IKD_ROLE_IP_FRAGMENT)
-        return "IP fragment";
-    if (!ex)
-        return "";
-    if (fi->phase1_msg) {
-        snprintf(buf, len, "%s%u", ex->exch_type == IKD_X1_AGGRESSIVE ? "AM" : "MM", fi->phase1_msg);
-        return buf;
-    }
-    if (fi->quick_msg) {
-        snprintf(buf, len, "QM%u", fi->quick_msg);
-        return buf;
-    }
-    switch (fi->role) {
-    case IKD_ROLE_REQUEST: return "request";
-    case IKD_ROLE_RESPONSE: return "response";
-    case IKD_ROLE_FINAL: return "final";
-    case IKD_ROLE_ONEWAY: return "one-way";
-    default: return "";
-    }
-}
-
 /* Every finding's verdict, in its own field (ikediag.failure only marks
  * the failures): a failure; a failure cause the negotiation recovered from
  * (or that did not stop it); a warning; a note. */
@@ -253,7 +224,8 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
             proto_item_append_text(root, ", %s", name);
     }
     const char *label = summary || proto_field_is_referenced(tree, hf_ikediag_message)
-                        ? message_label(fi, buf, sizeof buf) : "";
+                        ? ikd_message_label(ex ? ex->exch_type : 0, fi->role, fi->phase1_msg,
+                                            fi->quick_msg, buf, sizeof buf) : "";
     if (*label) {
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_message, tvb, 0, 0, label));
         if (summary)
@@ -494,6 +466,7 @@ proto_register_ikediag(void)
     register_cleanup_routine(ikediag_cleanup);
     ikediag_tap = register_tap("ikediag");
     ikd_stats_register();
+    ikd_flow_register(proto_ikediag);
 }
 
 void

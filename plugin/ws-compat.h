@@ -30,6 +30,9 @@
 #include <wireshark.h>
 #include <epan/proto.h>
 #include <epan/ftypes/ftypes.h>
+#include <epan/address.h>
+#include <epan/packet_info.h>
+#include <epan/tap.h>
 
 #define IKD_WS_AT_LEAST(maj, min) \
     (WIRESHARK_VERSION_MAJOR > (maj) || \
@@ -113,5 +116,75 @@ typedef gboolean ikd_pref_bool;
 #if IKD_WS_AT_LEAST(4, 6)
 #define IKD_STAT_INIT_RETURNS_BOOL 1
 #endif
+
+/* flow.c: Wireshark's flow graph (Statistics > Flow Graph, tshark -z flow,...).
+ * libwireshark exports the sequence analysis API on 4.0, 4.4 and 4.6, but
+ * none of them installs its header: Debian's libwireshark-dev 4.0.17,
+ * 4.4.19 and 4.6.x have no epan/sequence_analysis.h.  So the part flow.c
+ * uses is declared here, under ikediag's own type names: the functions,
+ * the item (one arrow) and the leading members of the graph.
+ *
+ * The item's layout differs between the three, and nothing at build time
+ * says so, so each was checked against the library itself, in its
+ * disassembly: sequence_analysis_use_color_filter() writes has_color_filter
+ * at offset 0x6c as 4 bytes on 4.0.17 (gboolean) and as 1 byte on 4.4.19
+ * and 4.6.x (bool: display moves from 0x70 to 0x6d), and
+ * sequence_analysis_create_sai_with_addresses() allocates 0x90, 0x88 and
+ * 0x90 bytes: 4.6 adds a free callback for info_ptr at the end.  flow.c
+ * only lets the library allocate items, and G_STATIC_ASSERT below keeps
+ * these declarations at the sizes measured.  4.2 was not available to
+ * check and is assumed to be like 4.0. */
+#if IKD_WS_AT_LEAST(4, 4)
+typedef bool ikd_seq_bool;
+#else
+typedef gboolean ikd_seq_bool;
+#endif
+
+typedef struct ikd_seq_item {
+    guint32  frame_number;
+    address  src_addr;
+    guint16  port_src;
+    address  dst_addr;
+    guint16  port_dst;
+    gchar   *frame_label;           /* above the arrow; g_free()d by the library */
+    gchar   *time_str;
+    gchar   *comment;               /* right of the graph */
+    guint16  conv_num;              /* tshark prints it in a "Conv." column */
+    unsigned fg_color, bg_color;
+    ikd_seq_bool has_color_filter;
+    ikd_seq_bool display;
+    guint    src_node, dst_node;
+    guint16  line_style;
+    guint32  info_type;             /* an enum in the library; 0 none, 1 RTP */
+    gpointer info_ptr;              /* g_free()d by the library (4.0, 4.4) */
+#if IKD_WS_AT_LEAST(4, 6)
+    void   (*free_info_ptr)(void *); /* 4.6: frees info_ptr when set */
+#endif
+} ikd_seq_item;
+
+#if IKD_WS_AT_LEAST(4, 6)
+G_STATIC_ASSERT(sizeof(ikd_seq_item) == 0x90);
+#elif IKD_WS_AT_LEAST(4, 4)
+G_STATIC_ASSERT(sizeof(ikd_seq_item) == 0x88);
+#else
+G_STATIC_ASSERT(sizeof(ikd_seq_item) == 0x90);
+#endif
+
+/* The graph: only its leading members, which have the same offsets in all
+ * three (a bool or gboolean any_addr is padded to the int after it). */
+typedef struct ikd_seq_info {
+    const char  *name;
+    ikd_seq_bool any_addr;          /* tshark: "standard" TRUE, "network" FALSE */
+    int          nconv;
+    GQueue      *items;             /* of ikd_seq_item, in frame order */
+    /* ... more, never touched by flow.c */
+} ikd_seq_info;
+
+void register_seq_analysis(const char *name, const char *ui_name, const int proto_id,
+                           const char *tap_listener, guint tap_flags, tap_packet_cb tap_func);
+/* A zeroed item with the addresses (network or any, as the graph asks) and
+ * the time string filled in; NULL when the frame has no such addresses. */
+ikd_seq_item *sequence_analysis_create_sai_with_addresses(packet_info *pinfo, ikd_seq_info *sainfo);
+void sequence_analysis_use_color_filter(packet_info *pinfo, ikd_seq_item *sai);
 
 #endif /* IKD_WS_COMPAT_H */

@@ -7,6 +7,7 @@
 #   expert-info.png      Analyze > Expert Information
 #   statistics-sa.png    Statistics > IKE SAs (ikediag)
 #   statistics-tree.png  Statistics > IKE Diagnostics (ikediag)
+#   flow-graph.png       Statistics > Flow Graph, flow type "IKE (ikediag)"
 #
 # Needs: apt-get install wireshark-qt xvfb xauth xdotool imagemagick
 # (and tshark, mergecap: already there for the tests).  Takes ~30 s.
@@ -14,6 +15,9 @@
 # The capture shown is a demo file made here from eight lab captures of
 # test-captures/ placed one after the other (mergecap -a): real packets,
 # several negotiations in one file.  Their key tables are concatenated.
+# The flow graph gets a shorter one, two lab captures one after the other
+# (an IKEv2 PSK mismatch, then an IKEv1 Main + Quick Mode tunnel with ESP),
+# so that the whole ladder fits the window.
 #
 # Wireshark ignores WIRESHARK_PLUGIN_DIR as root, so as root the GUI runs as
 # nobody; everything it reads is staged in a world-readable directory.
@@ -30,6 +34,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
 outdir=${2:-$repo/docs/screenshots}
 SA_MENU_DOWNS=${SA_MENU_DOWNS:-9}   # Statistics menu: items above "IKE SAs (ikediag)" (Wireshark 4.0; Alt+S highlights the first)
+FLOW_MENU_DOWNS=${FLOW_MENU_DOWNS:-17}   # ... and above "Flow Graph"
 
 die() { echo "screenshots.sh: $*" >&2; exit 1; }
 for t in wireshark xvfb-run xdotool import convert mergecap; do
@@ -58,6 +63,16 @@ for s in "${scenarios[@]}"; do
 done
 cap=ikediag-demo.pcapng
 mergecap -a -w "$stage/$cap" "${caps[@]}"
+
+flowcap=ikediag-flow.pcapng
+flowcaps=()
+for s in ikev2-psk-mismatch-ss6-ss6 ikev1-psk-ok-ss6-ss6; do
+    flowcaps+=("$(ls "$repo/test-captures/$s"/capture.pcap* | head -1)")
+    for k in ikev1_decryption_table ikev2_decryption_table; do
+        [ -f "$repo/test-captures/$s/$k" ] && cat "$repo/test-captures/$s/$k" >> "$stage/cfg/$k"
+    done
+done
+mergecap -a -w "$stage/$flowcap" "${flowcaps[@]}"
 
 # A fixed, uncluttered main window: no byte view, the details pane large.
 cat > "$stage/cfg/recent_common" <<'EOF'
@@ -95,6 +110,8 @@ mkdir -p -m 700 "\$XDG_RUNTIME_DIR"
 cap=$cap
 frame=$frame
 sa_downs=$SA_MENU_DOWNS
+flowcap=$flowcap
+flow_downs=$FLOW_MENU_DOWNS
 EOF
 cat >> "$stage/gui.sh" <<'EOF'
 ws=
@@ -110,9 +127,10 @@ wait_window() {   # regex -> window id
     return 1
 }
 start() {
-    wireshark -r "$cap" "$@" >> out/wireshark.log 2>&1 &
+    local file=${FILE:-$cap}
+    wireshark -r "$file" "$@" >> out/wireshark.log 2>&1 &
     ws=$!
-    main=$(wait_window "^$cap\$")
+    main=$(wait_window "^$file\$")
     sleep 3                      # file read, first packet drawn
 }
 stop() { kill "$ws"; wait "$ws" 2>/dev/null || true; }
@@ -168,6 +186,26 @@ xdotool windowmove "$id" 0 0 windowsize "$id" 760 540
 sleep 2
 import -window "$id" out/statistics-tree.png
 stop
+
+# 5. Statistics > Flow Graph, then flow type "IKE (ikediag)": the combo box
+#    sits 55 pixels above the dialog's bottom edge, right of the middle; a
+#    click opens its list, typing selects, Return draws the graph.
+FILE=$flowcap start
+xdotool mousemove 400 120 click 1
+xdotool key alt+s
+sleep 0.7
+for _ in $(seq 1 "$flow_downs"); do xdotool key Down; done
+xdotool key Return
+id=$(wait_window "Flow · $flowcap")
+xdotool windowmove "$id" 0 0 windowsize "$id" 1280 790
+sleep 2
+xdotool mousemove --window "$id" 676 735 click 1
+sleep 1
+xdotool type "IKE ("
+xdotool key Return
+sleep 3
+import -window "$id" out/flow-graph.png
+stop
 EOF
 chmod -R a+rX "$stage"
 chmod 777 "$stage/out" "$stage/home" "$stage/cfg"   # Wireshark writes its profile there
@@ -185,7 +223,7 @@ fi
 
 # Small files: a 256-colour palette keeps text crisp at a fraction of the size.
 mkdir -p "$outdir"
-for f in packet-details expert-info statistics-sa statistics-tree; do
+for f in packet-details expert-info statistics-sa statistics-tree flow-graph; do
     [ -s "$stage/out/$f.png" ] || die "$f.png was not made"
     convert "$stage/out/$f.png" -strip -colors 256 "PNG8:$outdir/$f.png"
     echo "$outdir/$f.png: $(stat -c %s "$outdir/$f.png") bytes"

@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "rules_common.h"
@@ -654,9 +655,9 @@ ikd_rules_proposals_recovered(ikd_rule_ctx *c)
                 g->recovered_in || g->frame >= after)
                 continue;
             if (other == sa)
-                g_snprintf(sa_words, sizeof sa_words, "the same IKE SA");
+                snprintf(sa_words, sizeof sa_words, "the same IKE SA");
             else
-                g_snprintf(sa_words, sizeof sa_words, "IKE SA %u", sa->number);
+                snprintf(sa_words, sizeof sa_words, "IKE SA %u", sa->number);
             GString *msg = g_string_new(g->message);
             if (rq && g->cause == IKD_CAUSE_DH_GROUP_MISMATCH) {
                 const char *kw = ikd_group_keyword(rq->ke_group);

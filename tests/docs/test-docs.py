@@ -11,7 +11,8 @@
              the parts an analyst needs (wire, meaning, fixes per
              implementation, keys) and its expert infos' severities.
   training   every exercise of docs/training.md: its filter, run on its
-             capture, gives exactly the frames its answer states.
+             capture, gives exactly the frames its answer states; a "Flow
+             arrow:" answer is the arrow tshark -z flow,ikediag draws there.
   coloring   docs/ikediag.colorfilters parses, every rule's filter compiles,
              and the failure rule colours the failing frame of a lab capture
              but no frame of a successful one.
@@ -182,6 +183,22 @@ def case_training():
         want = [] if ans.group(1) == "none" else [int(x) for x in ans.group(1).replace(" ", "").split(",")]
         check(got == want, "exercise %s (%s on %s): answer says %r, tshark gives %r"
               % (num, flt.group(1), cap.group(1), want, got))
+        # A flow graph answer: the arrow at that frame of -z flow,ikediag
+        # has that label (as far as tshark's 20 columns show it) and the
+        # comment names its causes.
+        for fnum, label in re.findall(r"^Flow arrow: frame (\d+) `(.+)`$", body, re.M):
+            out = tshark(["-q", "-z", "flow,ikediag,network"], d, capfile).stdout
+            lines = out.splitlines()
+            hit = [i for i, ln in enumerate(lines) if re.search(r"\|frame %s(,|$)" % fnum, ln)]
+            check(hit, "exercise %s: no flow graph arrow at frame %s" % (num, fnum))
+            top = lines[hit[0]]
+            shown = top[:top.rindex("|")].split("|")
+            got_label = " ".join(x.strip() for x in shown[2:] if x.strip())
+            check(got_label == label[:20], "exercise %s: flow arrow at frame %s is %r, answer says %r"
+                  % (num, fnum, got_label, label))
+            for cause in re.findall(r"\[([a-z0-9-]+)\]", label):
+                check(cause in top[top.rindex("|"):], "exercise %s: flow arrow at frame %s: no %s in %r"
+                      % (num, fnum, cause, top))
 
 
 # ---------------------------------------------------------------- coloring
