@@ -129,7 +129,15 @@ publish() {   # name src work dst
     for role in ini res; do
         [[ -f $w/$role/charon.log ]] && cp "$w/$role/charon.log" "$dst/${role/ini/initiator}.log"
         [[ -f $w/$role/pluto.log ]] && ls_review_log "$w/$role/pluto.log" > "$dst/${role/ini/initiator}.log"
+        # IKD_KEYLOGS=1: also the raw key logs (charon ike=4 filelog, pluto's whole log), the
+        # fixtures of tests/keys (tools/ikediag-keys reads them)
+        if [[ ${IKD_KEYLOGS:-0} == 1 ]]; then
+            [[ -f $w/$role/keys.log ]] && cp "$w/$role/keys.log" "$dst/${role/ini/initiator}-keys.log"
+            [[ -f $w/$role/pluto.log ]] && cp "$w/$role/pluto.log" "$dst/${role/ini/initiator}-pluto.log"
+        fi
     done
+    [[ -f $dst/res-keys.log ]] && mv "$dst/res-keys.log" "$dst/responder-keys.log"
+    [[ -f $dst/res-pluto.log ]] && mv "$dst/res-pluto.log" "$dst/responder-pluto.log"
     [[ -f $dst/res.log ]] && mv "$dst/res.log" "$dst/responder.log"
     write_expected "$name" "$src" "$dst"
     verify_decryption "$dst"
