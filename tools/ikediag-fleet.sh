@@ -16,10 +16,11 @@
 # below as arrays of strings, named with "_" for "." (ikediag.cause -> ikediag_cause), as tshark's
 # -T ek -e writes them.  The ikediag fields are the ones the installed plugin registers (tshark -G
 # fields), so new ones travel without editing this script.  Progress goes to stderr.
+# IKEDIAG_TSHARK: the tshark to run (default tshark).
 set -u -o pipefail
 
 index=ikediag filter=ikediag.cause keydir=
-usage() { sed -n '2,18s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 while getopts 'i:ak:Y:h' o; do
     case $o in
         i) index=$OPTARG ;;
@@ -31,7 +32,7 @@ while getopts 'i:ak:Y:h' o; do
 done
 shift $((OPTIND - 1))
 (($#)) || usage
-tshark=${TSHARK:-tshark}
+tshark=${IKEDIAG_TSHARK:-tshark}   # (not $TSHARK: tests/lib/tshark-nobody.sh reads that one)
 command -v "$tshark" >/dev/null || { echo "ikediag-fleet: $tshark not found" >&2; exit 2; }
 [[ -z $keydir || -d $keydir ]] || { echo "ikediag-fleet: -k $keydir: not a directory" >&2; exit 2; }
 
