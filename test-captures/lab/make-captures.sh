@@ -7,6 +7,9 @@
 #   test-captures/lab/make-captures.sh --manifest        # markdown table for docs/captures.md
 #   sudo test-captures/lab/make-captures.sh --expected-only [NAME...]   # re-copy reviewed expected.txt
 #
+# Environment: IKD_OUT=DIR writes the scenarios there instead of test-captures/; IKD_KEYLOGS=1 also
+# keeps the raw key logs (<role>-keys.log: charon's ike=4 filelog; <role>-pluto.log), the fixtures
+# of tests/keys; IKD_PLUTO_DEBUG=all,private is passed to pluto as --debug.
 # Root only, takes minutes, not part of CI. Downloads (strongSwan 6 from trixie, libreswan) go to
 # /var/tmp/ikediag-lab. Each scenario writes test-captures/<name>/: capture.pcap, the Wireshark
 # key tables, the daemons' logs, and expected.txt (copied from the hand-reviewed
