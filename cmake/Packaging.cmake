@@ -101,8 +101,8 @@ set(CPACK_DEBIAN_FILE_NAME "${IKEDIAG_DEB_NAME}_${IKEDIAG_DEB_VERSION}_${IKEDIAG
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${IKEDIAG_DEB_DEPENDS}")
 set(CPACK_DEBIAN_PACKAGE_ENHANCES "wireshark, tshark")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "tshark | wireshark")
-# /usr/bin/ikediag-keys and ikediag-fleet.sh (installed by CMakeLists.txt) are Python 3 and shell
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3, tshark")
+# /usr/bin/ikediag-keys (Python 3) and ikediag-fleet.sh (installed by CMakeLists.txt; both run tshark, Suggests)
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3")
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # The extended description; CPack puts the summary line in front and
