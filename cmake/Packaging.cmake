@@ -11,7 +11,8 @@
 #   cmake --build build-deb && (cd build-deb && cpack -G DEB)
 #
 # Contents: the plugin in the global plugin dir
-# (/usr/lib/<triplet>/wireshark/plugins/<maj.min>/epan/ikediag.so), and
+# (/usr/lib/<triplet>/wireshark/plugins/<maj.min>/epan/ikediag.so),
+# /usr/bin/ikediag-keys and /usr/bin/ikediag-fleet.sh, and
 # README.md, docs/ (catalogue of diagnoses, fields, training, coloring
 # rules, screenshots) and the copyright file in /usr/share/doc/wireshark-ikediag/.
 # tests/compat/test-deb.sh builds it in a fresh chroot of each Debian suite
@@ -100,6 +101,8 @@ set(CPACK_DEBIAN_FILE_NAME "${IKEDIAG_DEB_NAME}_${IKEDIAG_DEB_VERSION}_${IKEDIAG
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${IKEDIAG_DEB_DEPENDS}")
 set(CPACK_DEBIAN_PACKAGE_ENHANCES "wireshark, tshark")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "tshark | wireshark")
+# /usr/bin/ikediag-keys (Python 3) and ikediag-fleet.sh (installed by CMakeLists.txt; both run tshark, Suggests)
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3")
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 # The extended description; CPack puts the summary line in front and

@@ -7,6 +7,9 @@
 #   test-captures/lab/make-captures.sh --manifest        # markdown table for docs/captures.md
 #   sudo test-captures/lab/make-captures.sh --expected-only [NAME...]   # re-copy reviewed expected.txt
 #
+# Environment: IKD_OUT=DIR writes the scenarios there instead of test-captures/; IKD_KEYLOGS=1 also
+# keeps the raw key logs (<role>-keys.log: charon's ike=4 filelog; <role>-pluto.log), the fixtures
+# of tests/keys; IKD_PLUTO_DEBUG=all,private is passed to pluto as --debug.
 # Root only, takes minutes, not part of CI. Downloads (strongSwan 6 from trixie, libreswan) go to
 # /var/tmp/ikediag-lab. Each scenario writes test-captures/<name>/: capture.pcap, the Wireshark
 # key tables, the daemons' logs, and expected.txt (copied from the hand-reviewed
@@ -134,7 +137,15 @@ publish() {   # name src work dst
         [[ -f $w/$role/charon.log ]] && cp "$w/$role/charon.log" "$dst/${role/ini/initiator}.log"
         [[ -f $w/$role/pluto.log ]] && ls_review_log "$w/$role/pluto.log" > "$dst/${role/ini/initiator}.log"
         [[ $role == ini && -f $w/ini/client.log ]] && cp "$w/ini/client.log" "$dst/initiator.log"
+        # IKD_KEYLOGS=1: also the raw key logs (charon ike=4 filelog, pluto's whole log), the
+        # fixtures of tests/keys (tools/ikediag-keys reads them)
+        if [[ ${IKD_KEYLOGS:-0} == 1 ]]; then
+            [[ -f $w/$role/keys.log ]] && cp "$w/$role/keys.log" "$dst/${role/ini/initiator}-keys.log"
+            [[ -f $w/$role/pluto.log ]] && cp "$w/$role/pluto.log" "$dst/${role/ini/initiator}-pluto.log"
+        fi
     done
+    [[ -f $dst/res-keys.log ]] && mv "$dst/res-keys.log" "$dst/responder-keys.log"
+    [[ -f $dst/res-pluto.log ]] && mv "$dst/res-pluto.log" "$dst/responder-pluto.log"
     [[ -f $dst/res.log ]] && mv "$dst/res.log" "$dst/responder.log"
     write_expected "$name" "$src" "$dst"
     verify_decryption "$dst"

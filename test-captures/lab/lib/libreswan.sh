@@ -43,7 +43,7 @@ ls_start() {   # role daemon peerdir
          mount -t tmpfs ikdlab /usr/libexec && mkdir /usr/libexec/ipsec && mount --bind $LS_BIN /usr/libexec/ipsec &&
          exec $LS_BIN/pluto --nofork \
          --config $d/ipsec.conf --secretsfile $d/ipsec.secrets --ipsecdir $d --nssdir $d/nss \
-         --rundir /run/pluto --logfile $d/pluto.log --use-xfrm --nhelpers 1" \
+         --rundir /run/pluto --logfile $d/pluto.log --use-xfrm --nhelpers 1 ${IKD_PLUTO_DEBUG:+--debug $IKD_PLUTO_DEBUG}" \
         > "$d/pluto.stdout" 2>&1 &
     pid=$!
     PIDS+=("$pid")

@@ -43,6 +43,7 @@ charon {
             default = 0
             ike = 4
             cfg = 1
+            chd = 4
             flush_line = yes
         }
         review {
