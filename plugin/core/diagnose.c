@@ -68,7 +68,9 @@ message_rules(ikd_rule_ctx *c)
     ikd_rules_nat(c);
     ikd_rules_liveness(c);
     ikd_rules_reachability(c);
+    ikd_rules_scan(c);
     ikd_rules_proposals(c);
+    ikd_rules_xauth(c);
     ikd_rules_selectors(c);
     if (!ikd_rules_aggressive_refused(c))
         ikd_rules_auth(c);
@@ -125,6 +127,7 @@ ikd_diag_finish(ikd_diag *dg)
         ikd_rules_nat_finish(&c);
         ikd_rules_liveness_finish(&c);
         ikd_rules_reachability_finish(&c);
+        ikd_rules_xauth_finish(&c);
         if (sa->outcome == IKD_OUTCOME_INCOMPLETE && !sa->ike_established) {
             /* An answered but unreadable IKE_AUTH / MM5-6 is not "incomplete". */
             for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {

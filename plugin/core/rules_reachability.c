@@ -89,6 +89,13 @@ on_icmp(ikd_rule_ctx *c)
         return;
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_NO_RESPONSE))
         return;
+    /* The initiator's port unreachable for the responder's repeated answer
+     * after the negotiation already failed, or after a scanner's probe:
+     * the initiator gave up (or exited), which the earlier finding says. */
+    if (ikd_addr_equal(&m->src, &c->sa->init_addr) &&
+        (ikd_sa_has_failure(c->sa) || ikd_sa_has_cause(c->sa, IKD_CAUSE_SCAN_PROBE) ||
+         ikd_sa_has_cause(c->sa, IKD_CAUSE_XAUTH_FAILED)))
+        return;
     const char *meaning = icmp_meaning(m->icmp_v6, m->icmp_type, m->icmp_code);
     f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_NO_RESPONSE, TRUE);
     ikd_finding_evidence(f, c->fi->icmp_for);
