@@ -45,7 +45,6 @@ void ikd_rules_reachability(ikd_rule_ctx *c);   /* retransmissions, ICMP, versio
 void ikd_rules_reachability_finish(ikd_rule_ctx *c);
 void ikd_rules_scan(ikd_rule_ctx *c);           /* scanner probes (rules_scan.c) */
 void ikd_rules_xauth(ikd_rule_ctx *c);          /* XAUTH, Mode Config (rules_xauth.c) */
-void ikd_rules_xauth_finish(ikd_rule_ctx *c);
 void ikd_rules_proposals(ikd_rule_ctx *c);      /* proposals, DH, PFS */
 void ikd_rules_selectors(ikd_rule_ctx *c);      /* traffic selectors */
 gboolean ikd_rules_aggressive_refused(ikd_rule_ctx *c);   /* policy refusal of AM PSK (rules_hygiene.c) */
