@@ -7,11 +7,12 @@
  *
  * The wire's sign of a scanner is the first message itself: ike-scan sends
  * a bare SA (Main Mode), SA KE Nonce ID (Aggressive Mode) or SA KE Nonce
- * (IKEv2), with no vendor ID and no notify, while every IKE client announces
+ * (IKEv2), with no vendor ID and no notify, while IKE clients announce
  * something: IKEv1 clients NAT-T, DPD, XAUTH or Cisco Unity vendor IDs
- * (vpnc, strongSwan, libreswan, Cisco), IKEv2 clients NAT_DETECTION_* and
- * the like (RFC 7296 2.23 makes NAT detection a SHOULD).  So the probe is
- * recognized when the responder answers such a message; the families that
+ * (vpnc, strongSwan, libreswan, Cisco), IKEv2 clients usually NAT_DETECTION_*
+ * and the like (RFC 7296 2.23 makes NAT detection a SHOULD; not all do, so
+ * IKEv2 needs a refusal too, below).  So the probe is recognized when the
+ * responder answers such a message; the families that
  * would read the silence after it as a failure (psk-mismatch after AM2,
  * no-response for ICMP from the gone scanner, ike-proposal-mismatch) stay
  * quiet for that SA.  A client that stops after AM2 (a wrong group password)
@@ -55,6 +56,14 @@ ikd_rules_scan(ikd_rule_ctx *c)
     /* The tracker sets up IKE SA states; a cookie challenge is answered by
      * a scanner's retry like any other, so only real answers count. */
     if (ikd_digest_notify(d, IKD_N_COOKIE))
+        return;
+    /* IKEv2: some real stacks send IKE_SA_INIT without any notify (arkime's
+     * IKEv2.pcap, ../shared/captures/external), so an answered one proves
+     * nothing at this frame; only a refusal (NO_PROPOSAL_CHOSEN: ike-scan's
+     * default offer) that a client would follow up with a log line, not a
+     * retry, is taken for a probe.  INVALID_KE is retried by clients. */
+    if (c->sa->version >= 2 && (!ikd_digest_notify(d, IKD_N_NO_PROPOSAL_CHOSEN) ||
+                                ikd_digest_notify(d, IKD_N_INVALID_KE_PAYLOAD)))
         return;
 
     gboolean am = c->sa->version == 1 && c->ex->exch_type == IKD_X1_AGGRESSIVE;
