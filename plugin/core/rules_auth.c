@@ -172,6 +172,32 @@ same_identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *add
     return NULL;
 }
 
+/* The certificate the peer at 'addr' authenticated with in another IKE SA
+ * of the capture (its subject and subjectAltNames are identities it owns). */
+static const ikd_cert *
+cert_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, guint32 *frame, const ikd_sa **osa)
+{
+    const GPtrArray *sas = ikd_tracker_sas_at(c->t, addr);
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
+        const ikd_sa *sa = g_ptr_array_index(sas, s);
+        if (sa == self || !sa->ike_established || ikd_sa_has_auth_failure(sa))
+            continue;
+        for (int side = 0; side < 2; side++) {
+            gboolean init = side == 0;
+            auth_view v;
+            if (!ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, addr))
+                continue;
+            ikd_collect_view(sa, init, G_MAXUINT32, &v);
+            if (v.n_cert && (v.cert[0]->subject[0] || v.cert[0]->alt_names[0])) {
+                *frame = v.cert_frame;
+                *osa = sa;
+                return v.cert[0];
+            }
+        }
+    }
+    return NULL;
+}
+
 /* The identities of a refusal the wire cannot rule out as the cause, as
  * possible id-mismatch on 'f' (after the possibles already there). */
 static void
@@ -258,6 +284,30 @@ diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, con
         ikd_finding_set(&f->hint, "set the initiator's idea of the remote identity to what the responder uses "
                         "(strongSwan swanctl.conf remote { id = %s }, ipsec.conf rightid=%s; libreswan rightid=; "
                         "Cisco crypto ikev2 profile match identity remote)", other->text, other->text);
+        return TRUE;
+    }
+
+    /* ... or one its certificate (seen in another IKE SA) does not hold:
+     * neither its subject nor a subjectAltName. */
+    const ikd_cert *rc;
+    if (v->asked_id && v->refused_init &&
+        (rc = cert_elsewhere(c, c->sa, &c->sa->resp_addr, &other_frame, &osa)) &&
+        !id_matches_cert(v->asked_id, rc)) {
+        f = ikd_report_refusal(c, IKD_CAUSE_ID_MISMATCH, v, "identity");
+        ikd_finding_evidence(f, v->asked_id_frame);
+        ikd_finding_evidence(f, other_frame);
+        ikd_finding_set(&f->offered, "%s", v->asked_id->text);
+        ikd_finding_message(f, "%s refused the authentication (%s): the initiator asked in frame %u for the "
+                            "responder identity (IDr) %s \"%s\", but the responder's certificate (frame %u, IKE SA "
+                            "%u) is for \"%s\"%s%s%s, which does not hold it",
+                            verifier, refusal, v->asked_id_frame, id_type_name(v->asked_id->type),
+                            v->asked_id->text, other_frame, osa->number, rc->subject,
+                            rc->alt_names[0] ? " (subjectAltName " : "", rc->alt_names,
+                            rc->alt_names[0] ? ")" : "");
+        ikd_finding_set(&f->hint, "ask for an identity the responder's certificate holds (strongSwan swanctl.conf "
+                        "remote { id = ... }, ipsec.conf rightid=; libreswan rightid=%%fromcert or the subject; Cisco "
+                        "crypto ikev2 profile match identity remote), or give the responder a certificate and "
+                        "local id for it");
         return TRUE;
     }
     return FALSE;
