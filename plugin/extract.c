@@ -58,6 +58,8 @@ typedef enum {
     F_X509_UTCTIME, F_X509_GENTIME, F_X509_AVA_TYPE, F_X509_AVA_STRING, F_X509_SPKI,
     F_X509_EXT_ID, F_X509_AKI, F_X509_SAN_NAME, F_X509_SAN_IP,
     F_EAP_CODE, F_EAP_TYPE,         /* the EAP packet inside an IKEv2 EAP payload */
+    /* IKEv1 Transaction: XAUTH and Mode Config (rules_xauth.c) */
+    F_CFG_TYPE, F_CFG_ATTR_TYPE, F_CFG_XAUTH_STATUS, F_CFG_ADDR,
     F_COUNT
 } field_key;
 
@@ -141,6 +143,12 @@ static const struct { field_key key; const char *name; } wanted_fields[] = {
     { F_X509_SAN_NAME, "x509ce.dNSName" }, { F_X509_SAN_NAME, "x509ce.rfc822Name" },
     { F_X509_SAN_IP, "x509ce.iPAddress" },
     { F_EAP_CODE, "eap.code" }, { F_EAP_TYPE, "eap.type" },
+    /* XAUTH / Mode Config: the message type, which attributes, the status,
+     * whether an address was given (rules_xauth.c); nothing else. */
+    { F_CFG_TYPE, "isakmp.cfg.type" }, { F_CFG_ATTR_TYPE, "isakmp.cfg.attr.type" },
+    { F_CFG_XAUTH_STATUS, "isakmp.cfg.attr.xauth.status" },
+    { F_CFG_ADDR, "isakmp.cfg.attr.internal_ip4_address" },
+    { F_CFG_ADDR, "isakmp.cfg.attr.internal_ip6_address" },
 };
 
 /* hfid -> field_key, for every id of every wanted name (several ISAKMP
@@ -1207,6 +1215,35 @@ on_ts_field(walk_ctx *c, field_key key, field_info *fi)
     }
 }
 
+/* Attributes payload of an IKEv1 Transaction (XAUTH, Mode Config). */
+static void
+on_cfg_field(walk_ctx *c, field_key key, field_info *fi)
+{
+    ikd_msg *m = c->m;
+    guint32 v;
+
+    switch (key) {
+    case F_CFG_TYPE:
+        if (!m->cfg_type)
+            m->cfg_type = (guint8)ikd_fi_uint(fi);
+        break;
+    case F_CFG_ATTR_TYPE:
+        v = ikd_fi_uint(fi) & 0x7fff;
+        if (v >= 16520 && v <= 16531)
+            m->cfg_xauth = 1;
+        break;
+    case F_CFG_XAUTH_STATUS:
+        m->xauth_status = ikd_fi_uint(fi) ? 2 : 1;
+        break;
+    case F_CFG_ADDR:
+        if (fi->length > 0)
+            m->cfg_addr = 1;
+        break;
+    default:
+        break;
+    }
+}
+
 /* One field of the walk, handed to its payload family. */
 static void
 on_field(walk_ctx *c, field_key key, field_info *fi)
@@ -1229,6 +1266,8 @@ on_field(walk_ctx *c, field_key key, field_info *fi)
         on_ts_field(c, key, fi);
     else if (key >= F_CERT_ENCODING && key <= F_X509_SAN_IP)
         on_x509_field(c, key, fi);
+    else if (key >= F_CFG_TYPE && key <= F_CFG_ADDR)
+        on_cfg_field(c, key, fi);
     else
         on_payload_field(c, key, fi);
 }

@@ -55,6 +55,8 @@ static int hf_ikediag_chosen = -1;
 static int hf_ikediag_mismatch = -1;
 static int hf_ikediag_hint = -1;
 static int hf_ikediag_evidence = -1;
+static int hf_ikediag_possible = -1;
+static int hf_ikediag_possible_why = -1;
 
 static gint ett_ikediag = -1;
 static gint ett_ikediag_finding = -1;
@@ -185,6 +187,14 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
         proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_mismatch, tvb, 0, 0, f->mismatch));
     if (f->hint)
         proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_hint, tvb, 0, 0, f->hint));
+    /* Other causes the evidence fits, most likely first; each keyword is
+     * followed by what tells it apart (the same order in both fields). */
+    for (guint i = 0; i < f->n_possible; i++) {
+        proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_possible, tvb, 0, 0,
+                                                       ikd_cause_get(f->possible[i].cause)->keyword));
+        proto_item_set_generated(proto_tree_add_string(ft, hf_ikediag_possible_why, tvb, 0, 0,
+                                                       f->possible[i].why));
+    }
     for (guint i = 0; i < f->n_evidence; i++) {
         if (f->evidence[i] != pinfo->num)
             proto_item_set_generated(proto_tree_add_uint(ft, hf_ikediag_evidence, tvb, 0, 0, f->evidence[i]));
@@ -390,6 +400,12 @@ proto_register_ikediag(void)
         { &hf_ikediag_evidence,
           { "Evidence in", "ikediag.evidence", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "Other frames this finding rests on", HFILL }},
+        { &hf_ikediag_possible,
+          { "Possible cause", "ikediag.possible", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Another cause keyword the same evidence fits, most likely first (see docs/diagnoses.md)", HFILL }},
+        { &hf_ikediag_possible_why,
+          { "Possible cause: what tells it apart", "ikediag.possible_why", FT_STRING, BASE_NONE, NULL, 0x0,
+            "For the ikediag.possible of the same position: what would single it out, or what to check", HFILL }},
     };
 
     static gint *ett[] = {

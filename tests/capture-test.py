@@ -13,9 +13,11 @@ expected.txt (see test-captures/README.md):
 Every finding ikediag reports must be listed; every listed finding must be
 reported on that frame.  Checks: offered/chosen/mismatch/hint/finding~substring
 (quote it when it has spaces: finding~"deletes the IKE SA"), evidence~N[,N...]
-(each frame is among the finding's evidence frames).  'pass=1' marks what a
-single pass says before later frames correct it (a refusal the negotiation
-later recovered from).  'pass=2' marks a finding that needs the whole
+(each frame is among the finding's evidence frames), possible~KEYWORD[,KEYWORD...] (each
+keyword is one of the ikediag.possible values; like the other optional strings they cannot be
+paired with one finding of the frame, so they are the frame's), possible_why~substring.
+'pass=1' marks what a single pass says before later frames correct it (a refusal
+the negotiation later recovered from).  'pass=2' marks a finding that needs the whole
 capture (tshark -2, the GUI); 'xfail' one whose rule is not written yet; 'wrong' a finding
 ikediag reports today that the evidence does not support (tolerated until it disappears).
 
@@ -32,7 +34,7 @@ import sys
 
 FINDING_FIELDS = ["ikediag.cause", "ikediag.verdict", "ikediag.offered", "ikediag.chosen",
                   "ikediag.mismatch", "ikediag.hint", "ikediag.finding", "ikediag.evidence",
-                  "ikediag.failure"]
+                  "ikediag.failure", "ikediag.possible", "ikediag.possible_why"]
 TRACK_FIELDS = ["ikediag.sa", "ikediag.exchange", "ikediag.message", "ikediag.state",
                 "ikediag.request_in", "ikediag.response_in", "ikediag.retransmission_of",
                 "ikediag.icmp_for"]
@@ -147,6 +149,10 @@ def matches(e, f):
         return False
     for k, v in e["checks"]:
         if k == "evidence":
+            if not set(v.split(",")) <= set(f.get(k, "").split(SEP)):
+                return False
+        elif k == "possible":
+            # each listed keyword is one of the frame's ikediag.possible values
             if not set(v.split(",")) <= set(f.get(k, "").split(SEP)):
                 return False
         elif v not in f.get(k, ""):

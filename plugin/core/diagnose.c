@@ -69,7 +69,9 @@ message_rules(ikd_rule_ctx *c)
     ikd_rules_nat(c);
     ikd_rules_liveness(c);
     ikd_rules_reachability(c);
+    ikd_rules_scan(c);
     ikd_rules_proposals(c);
+    ikd_rules_xauth(c);
     ikd_rules_selectors(c);
     if (!ikd_rules_aggressive_refused(c))
         ikd_rules_auth(c);

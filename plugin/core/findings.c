@@ -22,6 +22,8 @@ free_finding(gpointer p)
     g_free(f->chosen);
     g_free(f->mismatch);
     g_free(f->hint);
+    for (guint i = 0; i < f->n_possible; i++)
+        g_free(f->possible[i].why);
     g_free(f);
 }
 
@@ -115,6 +117,36 @@ ikd_finding_set(char **field, const char *fmt, ...)
     g_free(*field);
     *field = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+}
+
+gboolean
+ikd_finding_has_possible(const ikd_finding *f, ikd_cause cause)
+{
+    for (guint i = 0; i < f->n_possible; i++) {
+        if (f->possible[i].cause == cause)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+ikd_finding_possible(ikd_finding *f, ikd_cause cause, const char *fmt, ...)
+{
+    va_list ap;
+
+    /* Only keywords of causes.def: ikediag.possible is filtered on. */
+    if ((guint)cause >= IKD_CAUSE_COUNT) {
+        g_critical("ikd_finding_possible: %d is not a cause of causes.def", (int)cause);
+        return FALSE;
+    }
+    if (cause == f->cause || ikd_finding_has_possible(f, cause) || f->n_possible >= IKD_MAX_POSSIBLE)
+        return FALSE;
+    va_start(ap, fmt);
+    f->possible[f->n_possible].cause = cause;
+    f->possible[f->n_possible].why = g_strdup_vprintf(fmt, ap);
+    f->n_possible++;
+    va_end(ap);
+    return TRUE;
 }
 
 void

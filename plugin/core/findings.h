@@ -14,6 +14,14 @@
 #include "tracker.h"
 
 #define IKD_MAX_EVIDENCE 8
+#define IKD_MAX_POSSIBLE 4
+
+/* Another cause the same evidence fits (ikediag.possible), with what would
+ * tell it apart from the primary cause (ikediag.possible_why). */
+typedef struct ikd_possible {
+    ikd_cause cause;
+    char     *why;
+} ikd_possible;
 
 typedef struct ikd_finding {
     ikd_cause cause;
@@ -27,6 +35,8 @@ typedef struct ikd_finding {
     ikd_exchange *exchange;         /* NULL when not about one exchange */
     guint32   recovered_in;         /* a refusal the peers got past: the frame that shows it
                                        (rules_proposals.c), 0 otherwise */
+    ikd_possible possible[IKD_MAX_POSSIBLE];    /* most likely first */
+    guint8    n_possible;
     struct ikd_finding *next_on_frame;
 } ikd_finding;
 
@@ -44,6 +54,12 @@ ikd_finding *ikd_report(ikd_findings *fs, ikd_sa *sa, ikd_exchange *ex, guint32 
                         ikd_cause cause, gboolean failure);
 void ikd_finding_evidence(ikd_finding *f, guint32 frame);
 void ikd_finding_message(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Add 'cause' as another cause the finding's evidence fits, after those
+ * added before (most likely first), with what tells it apart.  A cause
+ * outside causes.def, the finding's own cause or one already listed is
+ * refused (FALSE, with a critical warning for the first kind). */
+gboolean ikd_finding_possible(ikd_finding *f, ikd_cause cause, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+gboolean ikd_finding_has_possible(const ikd_finding *f, ikd_cause cause);
 void ikd_finding_set(char **field, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Looking up. */

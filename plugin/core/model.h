@@ -204,6 +204,11 @@ enum {
     guint16  ke_group;              /* IKEv2 KE payload's group; 0 if none */ \
     guint16  ke_len;                /* KE data length (IKEv1 has no group field) */ \
     guint32  content_len;           /* bytes of the message captured */ \
+    /* IKEv1 Transaction (XAUTH, Mode Config) attributes payload */ \
+    guint8   cfg_type;              /* 1 REQUEST, 2 REPLY, 3 SET, 4 ACK; 0 none */ \
+    guint8   cfg_xauth;             /* an XAUTH attribute (16520..16531) is in it */ \
+    guint8   cfg_addr;              /* an INTERNAL_IP4/IP6_ADDRESS with a value */ \
+    guint8   xauth_status;          /* XAUTH_STATUS: 0 absent, 1 FAIL, 2 OK */ \
     guint8   n_prop, n_tf, n_notify, n_ts, n_id, n_natd, n_vid, n_cert, n_certreq; \
     ikd_proposal *prop; \
     ikd_transform *tf; \

@@ -43,6 +43,8 @@ void ikd_rules_liveness(ikd_rule_ctx *c);       /* DPD, Deletes, cookies */
 void ikd_rules_liveness_finish(ikd_rule_ctx *c);
 void ikd_rules_reachability(ikd_rule_ctx *c);   /* retransmissions, ICMP, version; all frames */
 void ikd_rules_reachability_finish(ikd_rule_ctx *c);
+void ikd_rules_scan(ikd_rule_ctx *c);           /* scanner probes (rules_scan.c) */
+void ikd_rules_xauth(ikd_rule_ctx *c);          /* XAUTH, Mode Config (rules_xauth.c) */
 void ikd_rules_proposals(ikd_rule_ctx *c);      /* proposals, DH, PFS */
 void ikd_rules_proposals_recovered(ikd_rule_ctx *c);  /* after every family, also on ESP: a refusal
                                                    that later success turns into a note */

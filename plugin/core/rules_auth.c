@@ -146,6 +146,81 @@ identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, co
     return NULL;
 }
 
+/* Another IKE SA of the capture that authenticated with the peer at 'addr'
+ * using the same identity 'id': the verifier knows that identity. */
+static const ikd_sa *
+same_identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, const ikd_ident *id,
+                        guint32 *frame)
+{
+    const GPtrArray *sas = ikd_tracker_sas_at(c->t, addr);
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
+        const ikd_sa *sa = g_ptr_array_index(sas, s);
+        if (sa == self || !sa->ike_established || ikd_sa_has_auth_failure(sa))
+            continue;
+        for (int side = 0; side < 2; side++) {
+            gboolean init = side == 0;
+            auth_view v;
+            if (!ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, addr))
+                continue;
+            ikd_collect_view(sa, init, G_MAXUINT32, &v);
+            if (v.own_id && v.own_id->type == id->type && g_ascii_strcasecmp(v.own_id->text, id->text) == 0) {
+                *frame = v.own_id_frame;
+                return sa;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The certificate the peer at 'addr' authenticated with in another IKE SA
+ * of the capture (its subject and subjectAltNames are identities it owns). */
+static const ikd_cert *
+cert_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, guint32 *frame, const ikd_sa **osa)
+{
+    const GPtrArray *sas = ikd_tracker_sas_at(c->t, addr);
+    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
+        const ikd_sa *sa = g_ptr_array_index(sas, s);
+        if (sa == self || !sa->ike_established || ikd_sa_has_auth_failure(sa))
+            continue;
+        for (int side = 0; side < 2; side++) {
+            gboolean init = side == 0;
+            auth_view v;
+            if (!ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, addr))
+                continue;
+            ikd_collect_view(sa, init, G_MAXUINT32, &v);
+            if (v.n_cert && (v.cert[0]->subject[0] || v.cert[0]->alt_names[0])) {
+                *frame = v.cert_frame;
+                *osa = sa;
+                return v.cert[0];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The identities of a refusal the wire cannot rule out as the cause, as
+ * possible id-mismatch on 'f' (after the possibles already there). */
+static void
+possible_identity(ikd_rule_ctx *c, ikd_finding *f, const auth_view *v)
+{
+    const ikd_addr *refused_addr = v->refused_init ? &c->sa->init_addr : &c->sa->resp_addr;
+    guint32 frame = 0;
+
+    if (v->refused_init && v->own_id && !same_identity_elsewhere(c, c->sa, refused_addr, v->own_id, &frame))
+        ikd_finding_possible(f, IKD_CAUSE_ID_MISMATCH, "the responder may have no connection for the initiator's "
+                             "identity %s \"%s\" (frame %u): check the responder's remote id (its log says "
+                             "\"no matching peer config found\" then); an IKE SA of the capture that authenticated "
+                             "the same identity would rule this out", id_type_name(v->own_id->type),
+                             v->own_id->text, v->own_id_frame);
+    else if (!v->refused_init && v->own_id)
+        ikd_finding_possible(f, IKD_CAUSE_ID_MISMATCH, "the initiator may expect another remote identity than "
+                             "the responder's %s \"%s\" (frame %u): check the initiator's remote id",
+                             id_type_name(v->own_id->type), v->own_id->text, v->own_id_frame);
+    if (v->refused_init && v->asked_id)
+        ikd_finding_possible(f, IKD_CAUSE_ID_MISMATCH, "the initiator asked for the responder identity (IDr) "
+                             "\"%s\" (frame %u): check the responder's local id", v->asked_id->text,
+                             v->asked_id_frame);
+}
 
 static gboolean
 diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, const char *refusal)
@@ -211,6 +286,30 @@ diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, con
                         "Cisco crypto ikev2 profile match identity remote)", other->text, other->text);
         return TRUE;
     }
+
+    /* ... or one its certificate (seen in another IKE SA) does not hold:
+     * neither its subject nor a subjectAltName. */
+    const ikd_cert *rc;
+    if (v->asked_id && v->refused_init &&
+        (rc = cert_elsewhere(c, c->sa, &c->sa->resp_addr, &other_frame, &osa)) &&
+        !id_matches_cert(v->asked_id, rc)) {
+        f = ikd_report_refusal(c, IKD_CAUSE_ID_MISMATCH, v, "identity");
+        ikd_finding_evidence(f, v->asked_id_frame);
+        ikd_finding_evidence(f, other_frame);
+        ikd_finding_set(&f->offered, "%s", v->asked_id->text);
+        ikd_finding_message(f, "%s refused the authentication (%s): the initiator asked in frame %u for the "
+                            "responder identity (IDr) %s \"%s\", but the responder's certificate (frame %u, IKE SA "
+                            "%u) is for \"%s\"%s%s%s, which does not hold it",
+                            verifier, refusal, v->asked_id_frame, id_type_name(v->asked_id->type),
+                            v->asked_id->text, other_frame, osa->number, rc->subject,
+                            rc->alt_names[0] ? " (subjectAltName " : "", rc->alt_names,
+                            rc->alt_names[0] ? ")" : "");
+        ikd_finding_set(&f->hint, "ask for an identity the responder's certificate holds (strongSwan swanctl.conf "
+                        "remote { id = ... }, ipsec.conf rightid=; libreswan rightid=%%fromcert or the subject; Cisco "
+                        "crypto ikev2 profile match identity remote), or give the responder a certificate and "
+                        "local id for it");
+        return TRUE;
+    }
     return FALSE;
 }
 
@@ -253,6 +352,41 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
     }
     if (!psk && ikd_diagnose_cert_trust(c, &v, n, verifier, refusal))
         return;
+
+    /* Certificates: valid, matching the identity, from a CA both peers ask
+     * for (so most likely trusted), and still refused by the responder:
+     * what is left on the wire is the identity, which the responder has no
+     * connection for (strongSwan "no matching peer config found"). */
+    guint32 shared_frame = 0;
+    if (!psk && !v.eap && v.refused_init && v.n_cert && v.own_id && v2 &&
+        ikd_cert_ca_shared(c, &v, &shared_frame)) {
+        guint32 same_frame = 0;
+        const ikd_sa *same = same_identity_elsewhere(c, c->sa, &c->sa->init_addr, v.own_id, &same_frame);
+        if (!same) {
+            f = ikd_report_refusal(c, IKD_CAUSE_ID_MISMATCH, &v, "identity");
+            ikd_finding_evidence(f, v.own_id_frame);
+            ikd_finding_evidence(f, shared_frame);
+            ikd_finding_set(&f->offered, "%s", v.own_id->text);
+            ikd_finding_message(f, "%s refused the initiator's authentication (%s), most likely because it has no "
+                                "connection for the initiator's identity %s \"%s\" (frame %u)%s%s%s: the certificate "
+                                "\"%s\" is valid at capture time, matches the identity, and its peer asks in CERTREQ "
+                                "(frame %u) for a CA the responder asks for too, so the chain is most likely trusted "
+                                "(not proven: the CA's certificate is not in the capture)",
+                                verifier, refusal, id_type_name(v.own_id->type), v.own_id->text, v.own_id_frame,
+                                v.asked_id ? " or does not own the requested identity (IDr) \"" : "",
+                                v.asked_id ? v.asked_id->text : "", v.asked_id ? "\"" : "",
+                                v.cert[0]->subject, shared_frame);
+            ikd_finding_set(&f->hint, "give the responder a connection for this identity (strongSwan swanctl.conf "
+                            "remote { id = %s } and local { id = ... } matching the IDr; ipsec.conf rightid=/leftid=; "
+                            "libreswan rightid=/leftid=; Cisco crypto ikev2 profile match identity remote fqdn ...)",
+                            v.own_id->text);
+            ikd_finding_possible(f, IKD_CAUSE_CERT_UNTRUSTED, "if the responder does not trust \"%s\" after all, "
+                                 "or the certificate is revoked: its log says \"no trusted ... public key found\" "
+                                 "(a CERTREQ of the initiator naming other CAs than the responder's would point "
+                                 "there)", v.cert[0]->issuer);
+            return;
+        }
+    }
 
     /* IKEv2 with pre-shared keys: the responder answers with its own AUTH
      * only after it verified the initiator's (RFC 7296 2.15), so the key is
@@ -302,6 +436,7 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                         "PSK ...\"; libreswan authby=secret, leftid/rightid and ipsec.secrets; Cisco "
                         "crypto ikev2 keyring pre-shared-key / crypto isakmp key ... address, tunnel-group "
                         "ipsec-attributes pre-shared-key)");
+        possible_identity(c, f, &v);
         return;
     }
 
@@ -329,6 +464,11 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                     "leftcert; libreswan leftid/rightid, leftcert, authby=; Cisco identity, trustpoint, "
                     "authentication method in the IKE profile/policy), revocation (CRL/OCSP) and that the "
                     "private key belongs to the certificate");
+    if (v.n_cert && !psk)
+        ikd_finding_possible(f, IKD_CAUSE_CERT_UNTRUSTED, "the verifier may not trust the issuer \"%s\" or the "
+                             "certificate may be revoked; the capture does not hold the CA's certificate",
+                             v.cert[0]->issuer);
+    possible_identity(c, f, &v);
 }
 
 /* ------------------------------------------------------------ EAP */

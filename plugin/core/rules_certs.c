@@ -275,8 +275,19 @@ ikd_diagnose_cert_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n
 
     const ikd_cert *known = NULL;
     gboolean accepted = FALSE;
-    guint32 known_frame = 0;
+    guint32 known_frame = 0, own_creq_frame = 0;
+    auth_view rv;
+    gboolean own_creq = FALSE;
     if (tr == TRUST_NOT_PROVEN) {
+        /* The CERTREQ hash and the authorityKeyIdentifier are different
+         * hashes of the CA key: they never match, so they prove nothing.
+         * What the refused side asks for itself does: a CA both ask for is
+         * most likely the one that issued its certificate. */
+        if (ikd_cert_ca_shared(c, v, &own_creq_frame))
+            return FALSE;
+        ikd_collect_view(c->sa, !v->refused_init, c->fi ? c->fi->frame : G_MAXUINT32, &rv);
+        own_creq = rv.n_creq > 0;
+        own_creq_frame = rv.creq_frame;
         known = verifier_trusted_cert(c, c->sa, &c->m->src, &accepted, &known_frame);
         /* The verifier accepted (or itself uses) a certificate from the same
          * CA: that CA is most likely trusted, so the cause is elsewhere. */
@@ -298,20 +309,33 @@ ikd_diagnose_cert_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n
     } else {
         GString *aki = g_string_new(NULL);
         ikd_hex_append(aki, ee->aki, ee->aki_len);
+        char *own = own_creq ? creq_text(&rv) : NULL;
         ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s's certificate \"%s\" (frame %u) "
-                            "was issued by \"%s\"%s%s%s, while the %s asked in CERTREQ (frame %u) for %s; no "
-                            "certificate of that issuer is in the capture to prove it is one of them%s%s%s. The "
+                            "was issued by \"%s\"%s%s%s, while the %s asked in CERTREQ (frame %u) for %s%s%s%s%s%s; "
+                            "no certificate of that issuer is in the capture to prove it is one of them%s%s%s. The "
                             "certificate is valid at capture time and matches the identity, so an untrusted "
-                            "issuer is the likely reason (a revoked certificate or a private key that does not "
+                            "issuer is %s (a revoked certificate or a private key that does not "
                             "belong to the certificate would look the same on the wire)",
                             verifier, refused, refusal, refused, ee->subject, v->cert_frame, ee->issuer,
                             aki->len ? " (authorityKeyIdentifier " : "", aki->str, aki->len ? ")" : "",
                             verifier_side, v->creq_frame, asked,
+                            own ? ", and the " : "", own ? refused : "",
+                            own ? " itself asked for other CAs only (" : "", own ? own : "",
+                            own ? "): the two peers do not share a CA" : "",
                             !known ? "" : accepted ? ", while the verifier accepted a certificate from \""
                                                    : ", while the verifier's own certificate comes from \"",
-                            known ? known->issuer : "", known ? "\"" : "");
+                            known ? known->issuer : "", known ? "\"" : "",
+                            own ? "the most likely reason" : "likely, not proven");
         if (known)
             ikd_finding_evidence(f, known_frame);
+        if (own)
+            ikd_finding_evidence(f, own_creq_frame);
+        if (v->refused_init && v->own_id)
+            ikd_finding_possible(f, IKD_CAUSE_ID_MISMATCH, "the responder may have no connection for the "
+                                 "initiator's identity \"%s\" (frame %u); its log says \"no matching peer "
+                                 "config\" then, and the CA of \"%s\" in its trust store tells it apart",
+                                 v->own_id->text, v->own_id_frame, ee->issuer);
+        g_free(own);
         g_string_free(aki, TRUE);
     }
     ikd_finding_set(&f->hint, "make the %s trust the CA \"%s\" (strongSwan: its certificate in "
@@ -323,7 +347,23 @@ ikd_diagnose_cert_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n
     return TRUE;
 }
 
-/* A peer refused the other's authentication with notify 'n' in this frame. */
+gboolean
+ikd_cert_ca_shared(const ikd_rule_ctx *c, const auth_view *v, guint32 *frame)
+{
+    auth_view rv;
+
+    *frame = 0;
+    ikd_collect_view(c->sa, !v->refused_init, c->fi ? c->fi->frame : G_MAXUINT32, &rv);
+    for (guint i = 0; i < rv.n_creq; i++) {
+        if (rv.creq[i]->hash_len != IKD_SHA1_LEN)
+            continue;
+        if (creq_has_hash(v, rv.creq[i]->hash)) {
+            *frame = rv.creq_frame;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
 
 /* ------------------------------------------------------------ no keys */
 

@@ -216,6 +216,39 @@ same_refusal_before(const ikd_rule_ctx *c, ikd_cause cause, const char *offered)
     return NULL;
 }
 
+/* The other causes a NO_PROPOSAL_CHOSEN fits when the wire cannot single
+ * out the transform (ikediag.possible): a responder set up only for the
+ * other IKE version refuses the first message the same way (strongSwan
+ * keyexchange= / version =), and one with another PFS setting refuses a
+ * child offer the same way. */
+static void
+possible_behind_no_proposal(ikd_rule_ctx *c, ikd_finding *f, const ikd_digest *offer, guint8 protocol,
+                            const ikd_digest *known)
+{
+    gboolean v2 = c->sa->version >= 2;
+    if (known || !offer)
+        return;
+    if (protocol == IKD_PROTO_IKE && (v2 ? offer->exch_type == IKD_X2_IKE_SA_INIT : !c->sa->ike_established))
+        ikd_finding_possible(f, IKD_CAUSE_IKE_VERSION_MISMATCH, "a responder configured only for IKEv%d "
+                             "refuses the IKEv%d offer of frame %u with this same notify (strongSwan "
+                             "keyexchange=ikev%d / swanctl.conf version = %d, libreswan ikev2=%s); an IKEv%d "
+                             "negotiation with this peer elsewhere in the capture, or the responder's log "
+                             "(\"no IKE config found\"), tells it apart", v2 ? 1 : 2, v2 ? 2 : 1, offer->frame,
+                             v2 ? 1 : 2, v2 ? 1 : 2, v2 ? "no" : "insist", v2 ? 1 : 2);
+    if (protocol != IKD_PROTO_IKE && f->cause != IKD_CAUSE_PFS_MISMATCH) {
+        gboolean ke = FALSE;
+        for (guint i = 0; i < offer->n_tf && !ke; i++)
+            ke = offer->tf[i].type == IKD_TF_DH && offer->tf[i].id;
+        ke = ke || offer->has_ke;
+        ikd_finding_possible(f, IKD_CAUSE_PFS_MISMATCH, ke ? "the offer of frame %u asks for PFS (a KE payload / DH "
+                             "group): a responder configured without PFS or with another group refuses it the same "
+                             "way; the same algorithms accepted without KE elsewhere in the capture would make it "
+                             "certain" : "the offer of frame %u has no PFS group: a responder that requires PFS "
+                             "(libreswan pfs=yes, Cisco set pfs) refuses it the same way; the responder's "
+                             "proposals (its log) tell it apart", offer->frame);
+    }
+}
+
 /* Shared text for NO_PROPOSAL_CHOSEN; 'offer' is the refused request. */
 static void
 report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
@@ -224,6 +257,9 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     /* A refusal already explained by the IKE version (rules_reachability.c
      * runs first) is not also a proposal mismatch. */
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_IKE_VERSION_MISMATCH))
+        return;
+    /* ... nor is a scanner's probe (rules_scan.c runs first). */
+    if (ikd_sa_has_cause(c->sa, IKD_CAUSE_SCAN_PROBE))
         return;
     char abuf[64];
     char *offered = offer ? ikd_proposals_to_config(offer->prop, offer->n_prop, offer->tf) : g_strdup("(not captured)");
@@ -326,6 +362,7 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
         ikd_finding_set(&f->hint, "give both peers one common %s proposal: add %s to the responder's "
                         "esp proposals (swanctl.conf children.<name>.esp_proposals; libreswan esp= / "
                         "phase2alg=; Cisco crypto ipsec transform-set / ikev2 ipsec-proposal)", pw, offered);
+    possible_behind_no_proposal(c, f, offer, protocol, known);
     g_free(offered);
     g_string_free(mismatch, TRUE);
     g_string_free(wanted, TRUE);

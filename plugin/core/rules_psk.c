@@ -196,6 +196,9 @@ am_refusal(ikd_rule_ctx *c, gboolean repeated_am2)
         return FALSE;
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_PSK_MISMATCH))
         return TRUE;
+    /* a scanner collecting HASH_R (rules_scan.c) stops there by design */
+    if (ikd_sa_has_cause(c->sa, IKD_CAUSE_SCAN_PROBE))
+        return TRUE;
     if (!repeated_am2 && (!d || !c->ex->from_initiator || c->m->exch_type != IKD_X1_INFORMATIONAL ||
                           !(c->m->malformed || (d->encrypted && !d->decrypted))))
         return FALSE;
@@ -216,6 +219,11 @@ am_refusal(ikd_rule_ctx *c, gboolean repeated_am2)
                             ikd_peer_str(&c->m->src, abuf, sizeof abuf), am->response.frame, c->fi->frame);
     ikd_finding_set(&f->hint, "%s; better, leave Aggressive Mode with pre-shared keys (its hash can be cracked "
                     "offline): use Main Mode or IKEv2", mm5_hint());
+    if (repeated_am2 && am->request.msg)
+        ikd_finding_possible(f, IKD_CAUSE_SCAN_PROBE, "a scanner (ike-scan -A) also stops after message 2, having "
+                             "collected HASH_R; the %u vendor ID%s of the first message (frame %u) point to an IKE "
+                             "client instead", am->request.msg->n_vid, am->request.msg->n_vid == 1 ? "" : "s",
+                             am->request.msg->frame);
     return TRUE;
 }
 

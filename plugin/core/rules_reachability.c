@@ -9,6 +9,7 @@
 
 #include "rules_common.h"
 #include "rules_psk.h"
+#include "rules_xauth.h"
 #include "names.h"
 
 static const char *
@@ -88,6 +89,13 @@ on_icmp(ikd_rule_ctx *c)
     if (!c->sa || !c->ex || !c->fi->icmp_for)
         return;
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_NO_RESPONSE))
+        return;
+    /* The initiator's port unreachable for the responder's repeated answer
+     * after the negotiation already failed, or after a scanner's probe:
+     * the initiator gave up (or exited), which the earlier finding says. */
+    if (ikd_addr_equal(&m->src, &c->sa->init_addr) &&
+        (ikd_sa_has_failure(c->sa) || ikd_sa_has_cause(c->sa, IKD_CAUSE_SCAN_PROBE) ||
+         ikd_sa_has_cause(c->sa, IKD_CAUSE_XAUTH_FAILED)))
         return;
     const char *meaning = icmp_meaning(m->icmp_v6, m->icmp_type, m->icmp_code);
     f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_NO_RESPONSE, TRUE);
@@ -301,7 +309,9 @@ ikd_rules_reachability(ikd_rule_ctx *c)
     /* The n-th retransmission of an unanswered request. */
     if (ikd_unanswered_at_threshold(c) &&
         /* an IKEv1 MM5 stall with a PSK is a psk-mismatch (rules_auth.c) */
-        !ikd_rules_psk_stall(c, c->sa, c->ex, c->fi->frame, FALSE))
+        !ikd_rules_psk_stall(c, c->sa, c->ex, c->fi->frame, FALSE) &&
+        /* an unanswered XAUTH request is xauth-failed (rules_xauth.c) */
+        !ikd_rules_xauth_stall(c, c->sa, c->ex, c->fi->frame, FALSE))
         report_no_response(c, c->sa, c->ex, c->fi->frame, FALSE);
 
     ikd_rules_version(c);
@@ -316,7 +326,8 @@ ikd_rules_reachability_finish(ikd_rule_ctx *c)
     for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         if (ex->request.frame && !ex->response.frame && ex->request.n_sent >= 2 &&
             ex->exch_type != IKD_X1_INFORMATIONAL && !ex->diagnosed_in &&
-            !ikd_rules_psk_stall(c, sa, ex, ex->request.last_frame, TRUE))
+            !ikd_rules_psk_stall(c, sa, ex, ex->request.last_frame, TRUE) &&
+            !ikd_rules_xauth_stall(c, sa, ex, ex->request.last_frame, TRUE))
             report_no_response(c, sa, ex, ex->request.last_frame, TRUE);
     }
 }

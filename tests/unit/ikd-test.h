@@ -100,6 +100,15 @@ ike(ikd_msg *m, guint32 frame, guint8 version, guint8 exch, gboolean from_init, 
         if (response)
             m->flags |= IKD_FLAG_V2_R;
     }
+    /* An IKE client's first message announces itself with a vendor ID
+     * (rules_scan.c takes a bare one for a scanner's probe); test_scan_*
+     * clears it. */
+    if (from_init && !response && msgid == 0 &&
+        (exch == IKD_X1_MAIN || exch == IKD_X1_AGGRESSIVE || exch == IKD_X2_IKE_SA_INIT)) {
+        ikd_blob *b = &m->vid[m->n_vid++];
+        memcpy(b->data, "ikd-test", 8);
+        b->len = 8;
+    }
 }
 
 /* An ESP packet at T0 + frame (a ping a second), in UDP 4500 or raw. */

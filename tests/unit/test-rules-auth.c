@@ -239,6 +239,46 @@ test_v2_asked_idr(void)
     ikd_diag_free(t);
 }
 
+/* The responder used a DN identity before (so its identity elsewhere
+ * cannot be compared with an FQDN), but its certificate holds only
+ * responder.example: an asked IDr gw.example is not its own.  Asking for
+ * the certificate's SAN instead is not an identity problem. */
+static void
+test_v2_asked_idr_vs_cert(void)
+{
+    for (int owned = 0; owned < 2; owned++) {
+        ikd_diag *t = ikd_diag_new(NULL);
+        ikd_msg m;
+        const ikd_finding *f;
+
+        v2_init(t, 1, SPI_C, SPI_D, 0);
+        v2_auth_request(&m, 3, SPI_C, SPI_D, "initiator.example", NULL, 14);
+        ikd_diag_add(t, &m);
+        v2_auth_ok(&m, 4, SPI_C, SPI_D, "responder.example", 14);
+        m.id[0].type = 9;
+        g_strlcpy(m.id[0].text, "C=ZZ, O=ikediag lab, CN=responder.example", sizeof m.id[0].text);
+        cert(&m, "C=ZZ, O=ikediag lab, CN=responder.example", LAB_CA, "responder.example", T0 - 86400,
+             T0 + 86400, 0x02);
+        ikd_diag_add(t, &m);
+
+        v2_init(t, 11, SPI_A, SPI_B, 0);
+        v2_auth_request(&m, 13, SPI_A, SPI_B, "initiator.example", owned ? "responder.example" : "gw.example", 14);
+        ikd_diag_add(t, &m);
+        v2_auth_failed(&m, 14, SPI_A, SPI_B);
+        f = ikd_test_only_finding(ikd_diag_add(t, &m));
+        if (owned) {
+            g_assert_cmpint(f->cause, !=, IKD_CAUSE_ID_MISMATCH);
+        } else {
+            g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
+            g_assert_true(ikd_test_has_evidence(f, 4));
+            g_assert_true(ikd_test_has_evidence(f, 13));
+            g_assert_nonnull(strstr(f->message, "the responder's certificate (frame 4, IKE SA 1)"));
+            g_assert_cmpstr(f->offered, ==, "gw.example");
+        }
+        ikd_diag_free(t);
+    }
+}
+
 /* PSK both ways: the responder accepted the initiator's key and answered
  * with its own AUTH; the initiator then refuses: the identity, not the key
  * (lab capture ikev2-id-rejected-by-initiator-ss6-ss6). */
@@ -327,6 +367,7 @@ main(int argc, char **argv)
     g_test_add_func("/auth/v2-id-not-in-cert", test_v2_id_not_in_cert);
     g_test_add_func("/auth/v2-id-elsewhere", test_v2_id_elsewhere);
     g_test_add_func("/auth/v2-asked-idr", test_v2_asked_idr);
+    g_test_add_func("/auth/v2-asked-idr-vs-cert", test_v2_asked_idr_vs_cert);
     g_test_add_func("/auth/v2-initiator-refuses-psk-identity", test_v2_initiator_refuses_psk_identity);
     g_test_add_func("/auth/v1-notify-refusals", test_v1_notify_refusals);
     return g_test_run();

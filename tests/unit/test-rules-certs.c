@@ -94,10 +94,51 @@ test_v2_cert_untrusted_likely(void)
     g_assert_true(ikd_test_has_evidence(f, 3));      /* the CERT */
     g_assert_nonnull(strstr(f->message, OTHER_CA));
     g_assert_nonnull(strstr(f->message, "cacacacaca"));
-    g_assert_nonnull(strstr(f->message, "likely reason"));
+    /* the CERTREQ hash and the authorityKeyIdentifier cannot be
+     * compared: the trust is not proven, and the identity stays possible */
+    g_assert_nonnull(strstr(f->message, "likely, not proven"));
     g_assert_cmpstr(f->offered, ==, OTHER_CA);
     g_assert_nonnull(strstr(f->hint, "x509ca"));
+    g_assert_cmpuint(f->n_possible, ==, 1);
+    g_assert_cmpint(f->possible[0].cause, ==, IKD_CAUSE_ID_MISMATCH);
+    g_assert_nonnull(strstr(f->possible[0].why, "initiator.example"));
     ikd_diag_free(t);
+}
+
+/* The initiator's own CERTREQ: the same CA key hash as the responder's
+ * (the peers share a CA: the identity is the likelier cause, the trust
+ * possible), or only other CAs (the peers do not share one: untrusted). */
+static void
+test_v2_cert_initiator_certreq(void)
+{
+    for (int shared = 0; shared < 2; shared++) {
+        ikd_diag *t = ikd_diag_new(NULL);
+        ikd_msg m;
+        const ikd_finding *f;
+
+        v2_init(t, 1, SPI_A, SPI_B, 0xca);
+        v2_auth_request(&m, 3, SPI_A, SPI_B, "initiator.example", "responder.example", 14);
+        cert(&m, INI_DN, LAB_CA, "initiator.example", T0 - 86400, T0 + 86400, 0x01);
+        certreq_hash(&m, shared ? 0xca : 0x55);
+        ikd_diag_add(t, &m);
+        v2_auth_failed(&m, 4, SPI_A, SPI_B);
+        f = ikd_test_only_finding(ikd_diag_add(t, &m));
+        g_assert_true(f->failure);
+        g_assert_cmpuint(f->n_possible, ==, 1);
+        if (shared) {
+            g_assert_cmpint(f->cause, ==, IKD_CAUSE_ID_MISMATCH);
+            g_assert_nonnull(strstr(f->message, "most likely because it has no connection"));
+            g_assert_nonnull(strstr(f->message, "responder.example"));
+            g_assert_cmpint(f->possible[0].cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
+            g_assert_nonnull(strstr(f->possible[0].why, LAB_CA));
+        } else {
+            g_assert_cmpint(f->cause, ==, IKD_CAUSE_CERT_UNTRUSTED);
+            g_assert_nonnull(strstr(f->message, "do not share a CA"));
+            g_assert_nonnull(strstr(f->message, "the most likely reason"));
+            g_assert_cmpint(f->possible[0].cause, ==, IKD_CAUSE_ID_MISMATCH);
+        }
+        ikd_diag_free(t);
+    }
 }
 
 /* The chain reaches a root whose key hash was not asked for: sure.  And a
@@ -294,6 +335,7 @@ main(int argc, char **argv)
     g_test_add_func("/certs/v2-cert-expired", test_v2_cert_expired);
     g_test_add_func("/certs/v2-cert-not-yet-valid", test_v2_cert_not_yet_valid);
     g_test_add_func("/certs/v2-cert-untrusted-likely", test_v2_cert_untrusted_likely);
+    g_test_add_func("/certs/v2-cert-initiator-certreq", test_v2_cert_initiator_certreq);
     g_test_add_func("/certs/v2-cert-untrusted-chain", test_v2_cert_untrusted_chain);
     g_test_add_func("/certs/v2-cert-same-ca-as-verifier", test_v2_cert_same_ca_as_verifier);
     g_test_add_func("/certs/v2-cert-untrusted-other-ca-accepted", test_v2_cert_untrusted_other_ca_accepted);
