@@ -560,8 +560,11 @@ encrypted_note(ikd_rule_ctx *c)
 
     if (c->fi->role != IKD_ROLE_RESPONSE || ex->diagnosed_in)
         return;                     /* said already (a later fragment of the answer) */
+    /* The exchanges that set up or authenticate an SA: IKEv2 IKE_AUTH and
+     * CREATE_CHILD_SA, IKEv1 Quick Mode and Transaction (XAUTH, Mode
+     * Config: a wrong XAUTH password looks like a right one without keys). */
     if (!((c->m->version >= 2 && (ex->exch_type == IKD_X2_IKE_AUTH || ex->exch_type == IKD_X2_CREATE_CHILD_SA)) ||
-          (c->m->version == 1 && ex->exch_type == IKD_X1_QUICK)))
+          (c->m->version == 1 && (ex->exch_type == IKD_X1_QUICK || ex->exch_type == IKD_X1_TRANSACTION))))
         return;
     if (ex->version >= 2 && ex->exch_type == IKD_X2_CREATE_CHILD_SA) {
         /* a refusal-sized answer child_sa_refused() let pass */

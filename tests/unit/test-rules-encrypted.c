@@ -450,6 +450,28 @@ test_v1_parallel_quick_modes(void)
     ikd_diag_free(t);
 }
 
+/* XAUTH (a Transaction exchange after Aggressive Mode, vpnc): a wrong
+ * password is answered as a right one would be; the answer gets the note. */
+static void
+test_v1_transaction_note(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    v1_phase1_up(t);
+    /* the responder (the XAUTH server) asks, the initiator answers */
+    ike(&m, 7, 1, IKD_X1_TRANSACTION, FALSE, FALSE, SPI_A, SPI_B, 0xed2f0487, 4007);
+    m.flags = IKD_FLAG_V1_E;
+    m.encrypted = 1;
+    g_assert_null(ikd_test_add(t, &m)->findings);
+    ike(&m, 8, 1, IKD_X1_TRANSACTION, TRUE, FALSE, SPI_A, SPI_B, 0xed2f0487, 4008);
+    m.flags = IKD_FLAG_V1_E;
+    m.encrypted = 1;
+    const ikd_finding *f = ikd_test_only_finding(ikd_diag_add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_ENCRYPTED_OUTCOME);
+    g_assert_nonnull(strstr(f->message, "answered the Transaction (Mode Config) of frame 7"));
+    ikd_diag_free(t);
+}
+
 /* An earlier message is malformed (td_ISAKMP_sa_setup.pcap: MM3 and MM4).
  * With no message of the SA decrypted, nobody knows a key is configured:
  * the note must not say that decryption failed because of it. */
@@ -507,6 +529,7 @@ main(int argc, char **argv)
     g_test_add_func("/encrypted/v1-phase1-refused", test_v1_phase1_refused);
     g_test_add_func("/encrypted/v1-quick-mode-refused", test_v1_quick_mode_refused);
     g_test_add_func("/encrypted/v1-parallel-quick-modes", test_v1_parallel_quick_modes);
+    g_test_add_func("/encrypted/v1-transaction-note", test_v1_transaction_note);
     g_test_add_func("/encrypted/v1-malformed-earlier", test_v1_malformed_earlier);
     return g_test_run();
 }
