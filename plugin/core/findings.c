@@ -110,6 +110,30 @@ ikd_finding_evidence(ikd_finding *f, guint32 frame)
 }
 
 void
+ikd_finding_recovered(ikd_finding *f)
+{
+    ikd_sa *sa = f->sa;
+    ikd_exchange *ex = f->exchange;
+
+    if (!f->failure)
+        return;
+    f->failure = FALSE;
+    if (!sa)
+        return;
+    if (ex) {
+        ex->failed = FALSE;
+        for (guint32 i = 0; i < sa->n_findings; i++) {
+            if (sa->findings[i]->exchange == ex && sa->findings[i]->failure)
+                ex->failed = TRUE;
+        }
+    }
+    if (!ikd_sa_has_failure(sa)) {
+        sa->outcome = sa->ike_established ? IKD_OUTCOME_ESTABLISHED : IKD_OUTCOME_INCOMPLETE;
+        sa->child_failed = FALSE;
+    }
+}
+
+void
 ikd_finding_set(char **field, const char *fmt, ...)
 {
     va_list ap;

@@ -53,6 +53,11 @@ guint32 ikd_findings_count(const ikd_findings *fs);
 ikd_finding *ikd_report(ikd_findings *fs, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
                         ikd_cause cause, gboolean failure);
 void ikd_finding_evidence(ikd_finding *f, guint32 frame);
+/* A later frame shows that the failure f was recovered from (a refusal
+ * retried with success): it stays as a note, and the SA's outcome and the
+ * exchange's failed flag follow from the other findings.  Drawing shows it
+ * from the second pass on (tshark -2, the GUI). */
+void ikd_finding_recovered(ikd_finding *f);
 void ikd_finding_message(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Add 'cause' as another cause the finding's evidence fits, after those
  * added before (most likely first), with what tells it apart.  A cause

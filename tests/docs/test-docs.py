@@ -9,7 +9,8 @@
   diagnoses  docs/diagnoses.md has one entry per cause keyword of causes.def,
              no entry for a keyword that does not exist, and every entry has
              the parts an analyst needs (wire, meaning, fixes per
-             implementation, keys) and its expert infos' severities.
+             implementation, what is concluded without keys, keys) and
+             its expert infos' severities.
   training   every exercise of docs/training.md: its filter, run on its
              capture, gives exactly the frames its answer states; a "Flow
              arrow:" answer is the arrow tshark -z flow,ikediag draws there.
@@ -133,7 +134,7 @@ def case_fields():
 
 # --------------------------------------------------------------- diagnoses
 
-PARTS = ["On the wire", "Meaning", "strongSwan", "libreswan", "Cisco", "Keys"]
+PARTS = ["On the wire", "Meaning", "strongSwan", "libreswan", "Cisco", "Without keys", "Keys"]
 
 
 def case_diagnoses():
