@@ -108,6 +108,7 @@ ikd_diag_add(ikd_diag *dg, const ikd_msg *m)
         ikd_rules_nat(&c);
         ikd_rules_reachability(&c);
     }
+    ikd_rules_redirect(&c);
     return fi;
 }
 
@@ -125,6 +126,7 @@ ikd_diag_finish(ikd_diag *dg)
         ikd_rules_nat_finish(&c);
         ikd_rules_liveness_finish(&c);
         ikd_rules_reachability_finish(&c);
+        ikd_rules_redirect_finish(&c);
         if (sa->outcome == IKD_OUTCOME_INCOMPLETE && !sa->ike_established) {
             /* An answered but unreadable IKE_AUTH / MM5-6 is not "incomplete". */
             for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {

@@ -29,6 +29,7 @@ typedef struct nat_state {
     gboolean nat_seen;
     guint32  nat_frame;             /* frame whose NAT-D hashes revealed the NAT */
     guint8   nat_behind;            /* IKD_NAT_BEHIND_* */
+    guint8   nat_segments;          /* NAT_SEG_*: where the notes put a NAT */
     guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
     guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
     gint64   frag_first_ms;         /* capture time of frag_first, milliseconds */
@@ -126,6 +127,15 @@ last_answer_before(const ikd_sa *sa, const ikd_exchange *ex, guint32 before)
 
 /* ------------------------------------------------------------ NAT detection */
 
+/* Where the NAT-D hashes put a NAT: a mismatch in a message says a NAT
+ * sits between its sender and the capture point (the hash was computed
+ * before the NAT rewrote the packet), whichever address it hides.  Two
+ * segments of the path, each reported once: a capture taken between two
+ * NATs (the initiator's own NAT and the home router's, say) shows a
+ * mismatch from each side. */
+#define NAT_SEG_INITIATOR 0x01      /* between the initiator and the capture point */
+#define NAT_SEG_RESPONDER 0x02      /* between the capture point and the responder */
+
 static void
 report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolean dst_mismatch,
            const char *how)
@@ -135,15 +145,20 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
     char sbuf[64], dbuf[64];
     GString *s;
     ikd_finding *f;
+    guint8 seg = sender_init ? NAT_SEG_INITIATOR : NAT_SEG_RESPONDER;
+    guint32 other = NAT(sa)->nat_frame;
 
     if (src_mismatch)
         NAT(sa)->nat_behind |= sender_init ? IKD_NAT_BEHIND_INITIATOR : IKD_NAT_BEHIND_RESPONDER;
     if (dst_mismatch)
         NAT(sa)->nat_behind |= sender_init ? IKD_NAT_BEHIND_RESPONDER : IKD_NAT_BEHIND_INITIATOR;
-    if (NAT(sa)->nat_seen)
-        return;                 /* one note per SA: the first frame that shows it */
-    NAT(sa)->nat_seen = TRUE;
-    NAT(sa)->nat_frame = c->fi->frame;
+    if (NAT(sa)->nat_segments & seg)
+        return;                 /* one note per segment: the first frame that shows it */
+    NAT(sa)->nat_segments |= seg;
+    if (!NAT(sa)->nat_seen) {
+        NAT(sa)->nat_seen = TRUE;
+        NAT(sa)->nat_frame = c->fi->frame;
+    }
 
     ikd_addr_to_str(&m->src, sbuf, sizeof sbuf);
     ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf);
@@ -162,7 +177,15 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
                                "%s:%u, where the capture shows the packet going, so the %s is behind "
                                "a NAT and the capture was taken on its side of that NAT",
                                ikd_side_name(sender_init), sbuf, dbuf, m->dport, ikd_side_name(!sender_init));
+    if (NAT(sa)->nat_segments == (NAT_SEG_INITIATOR | NAT_SEG_RESPONDER))
+        g_string_append_printf(s, ". With the NAT the %s's hashes showed in frame %u, there is a NAT on "
+                               "each side of the capture point: one between the initiator and the capture "
+                               "point, one between the capture point and the responder (a client behind its "
+                               "own NAT, in a VM or container, behind a home router, say; or a peer that fakes its source hash "
+                               "to force UDP encapsulation, with one real NAT)",
+                               ikd_side_name(!sender_init), other);
     f = ikd_report(c->fs, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
+    ikd_finding_evidence(f, other);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
     ikd_finding_set(&f->hint, "NAT traversal is needed: UDP 500 and 4500 must pass between the peers, "
