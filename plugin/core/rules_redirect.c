@@ -58,6 +58,14 @@ redirect_of(ikd_sa *sa)
     return ikd_sa_family_state(sa, IKD_SLOT_REDIRECT, sizeof(redirect_state));
 }
 
+/* The state only where a redirect made it: every other SA (nearly all)
+ * costs nothing. */
+static redirect_state *
+redirect_peek(const ikd_sa *sa)
+{
+    return sa->family_state[IKD_SLOT_REDIRECT];
+}
+
 /* Reads the gateway identity of N(REDIRECT) / N(REDIRECTED_FROM) (RFC 5685
  * 9.1 and 9.2): GW Ident Type (1 IPv4, 2 IPv6, 3 FQDN), GW Ident Len, the
  * identity, then (REDIRECT in IKE_SA_INIT) the initiator's nonce.  FALSE
@@ -239,9 +247,11 @@ append_message(ikd_finding *f, char *tail)
 static void
 carry_into_failures(ikd_sa *sa)
 {
-    redirect_state *st = redirect_of(sa);
+    redirect_state *st = redirect_peek(sa);
     char gbuf[64], fbuf[64];
 
+    if (!st)
+        return;
     if (!st->follow_frame) {
         st->checked = sa->n_findings;
         return;
@@ -280,7 +290,7 @@ ikd_rules_redirect(ikd_rule_ctx *c)
         gboolean from_init = (m->flags & IKD_FLAG_V2_I) != 0;
         /* RFC 5685: only the gateway (the SA's responder) redirects */
         if (!from_init && (n = ikd_digest_notify(&m->digest, IKD_N_REDIRECT)) != NULL &&
-            !redirect_of(c->sa)->sent)
+            !(redirect_peek(c->sa) && redirect_peek(c->sa)->sent))
             on_redirect(c, n);
         if (from_init && m->exch_type == IKD_X2_IKE_SA_INIT && c->fi->role == IKD_ROLE_REQUEST &&
             (n = ikd_digest_notify(&m->digest, IKD_N_REDIRECTED_FROM)) != NULL)
@@ -293,8 +303,8 @@ void
 ikd_rules_redirect_finish(ikd_rule_ctx *c)
 {
     ikd_sa *sa = c->sa;
-    redirect_state *st = redirect_of(sa);
-    redirect_rec *r = st->sent;
+    redirect_state *st = redirect_peek(sa);
+    redirect_rec *r = st ? st->sent : NULL;
 
     carry_into_failures(sa);
     if (!r || r->n_followers || !r->note || r->note->failure)
