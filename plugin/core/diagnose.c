@@ -152,6 +152,8 @@ ikd_diag_add(ikd_diag *dg, const ikd_msg *m)
         ikd_rules_nat(&c);
         ikd_rules_reachability(&c);
     }
+    /* after every family: a failure on an SA that follows a REDIRECT says so */
+    ikd_rules_redirect(&c);
     /* ESP may prove an SA established too (tracker.c) */
     update_outcome(dg, &c);
     return fi;
@@ -171,6 +173,7 @@ ikd_diag_finish(ikd_diag *dg)
         ikd_rules_nat_finish(&c);
         ikd_rules_liveness_finish(&c);
         ikd_rules_reachability_finish(&c);
+        ikd_rules_redirect_finish(&c);
         if (sa->outcome == IKD_OUTCOME_INCOMPLETE && !sa->ike_established) {
             /* An answered but unreadable IKE_AUTH / MM5-6 is not "incomplete". */
             for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {

@@ -27,6 +27,7 @@ enum {
     IKD_SLOT_NAT,                   /* rules_nat.c */
     IKD_SLOT_LIVENESS,              /* rules_liveness.c */
     IKD_SLOT_CERTS,                 /* rules_certs.c */
+    IKD_SLOT_REDIRECT,              /* rules_redirect.c */
     IKD_SLOT_COUNT
 };
 G_STATIC_ASSERT(IKD_SLOT_COUNT <= IKD_FAMILY_SLOTS);
@@ -54,5 +55,9 @@ void ikd_rules_auth(ikd_rule_ctx *c);           /* authentication, identities, E
 void ikd_rules_hygiene(ikd_rule_ctx *c);        /* weak crypto, aggressive mode */
 void ikd_rules_notify(ikd_rule_ctx *c);         /* error notifies no other rule explained */
 void ikd_rules_encrypted(ikd_rule_ctx *c);      /* what is known without keys */
+void ikd_rules_redirect(ikd_rule_ctx *c);       /* RFC 5685 REDIRECT; after every family, all frames:
+                                                   carries a redirect into the failures of the SA
+                                                   that follows it */
+void ikd_rules_redirect_finish(ikd_rule_ctx *c);
 
 #endif /* IKD_RULES_H */

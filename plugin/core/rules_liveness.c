@@ -108,6 +108,166 @@ check_dpd_v2(ikd_rule_ctx *c)
     report_dpd_v2(c, c->sa, ex, c->fi->frame, c->m->encrypted && !c->m->decrypted, FALSE);
 }
 
+/* ------------------------------------------------------------ a peer that stops answering */
+
+/* A request on an IKE SA that is up goes unanswered, and the peer that
+ * answered this SA before (on the port this request uses: rules_nat.c has
+ * already called a UDP 4500 that never carried anything back blocked) has
+ * sent nothing since: the peer stopped answering.  Only where the request
+ * needs no local work from a live peer, an IKEv2 INFORMATIONAL (RFC 7296
+ * 1.4: every request is answered), or where the peer's ESP, which was
+ * flowing, stopped as well.  A CHILD SA request a live peer fails to set up
+ * locally may go unanswered too (libreswan's kernel errors:
+ * test-captures/ikev1-psk-esp-install-fails-ss6-ls), so that silence alone
+ * stays a no-response (rules_reachability.c).  Empty INFORMATIONALs are
+ * liveness checks: dpd-unanswered. */
+static gboolean
+peer_unresponsive(const ikd_sa *sa, const ikd_exchange *ex)
+{
+    int peer_dir = ex->from_initiator ? 1 : 0;
+    const ikd_digest *d = ex->request.msg;
+
+    if (!sa->ike_established || !d || ex->response.frame || ikd_sa_has_failure(sa) ||
+        !peer_last_before(sa, ex->from_initiator, ex->request.frame) ||
+        ikd_peer_heard_after(sa, ex, ex->request.frame))
+        return FALSE;
+    if (ex->version >= 2 && ex->exch_type == IKD_X2_INFORMATIONAL)
+        return ex->request.frame != LIVE(sa)->liveness_frame;
+    return sa->esp[peer_dir].count && sa->esp[peer_dir].last < ex->request.frame;
+}
+
+static void
+report_peer_unresponsive(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame, gboolean at_end)
+{
+    char abuf[64], bbuf[64];
+    int peer_dir = ex->from_initiator ? 1 : 0;
+    const ikd_addr *peer = ex->from_initiator ? &sa->resp_addr : &sa->init_addr;
+    const ikd_addr *self = ex->from_initiator ? &sa->init_addr : &sa->resp_addr;
+    guint32 last = peer_last_before(sa, ex->from_initiator, ex->request.frame);
+    ikd_finding *f = ikd_report(c->fs, sa, ex, frame, IKD_CAUSE_PEER_UNRESPONSIVE, TRUE);
+    GString *s = g_string_new(NULL);
+
+    ikd_finding_evidence(f, ex->request.frame);
+    ikd_finding_evidence(f, last);
+    g_string_append_printf(s, "%s request of frame %u from the %s %s to %s was sent %u times and never "
+                           "answered%s, although %s answered this IKE SA before (last heard in frame %u",
+                           ikd_exchange_name(ex->version, ex->exch_type), ex->request.frame,
+                           ikd_side_name(ex->from_initiator), ikd_peer_str(self, bbuf, sizeof bbuf),
+                           ikd_peer_str(peer, abuf, sizeof abuf), ex->request.n_sent,
+                           at_end ? " before the capture ended" : "", abuf, last);
+    if (sa->esp[peer_dir].count) {
+        ikd_finding_evidence(f, sa->esp[peer_dir].last);
+        g_string_append_printf(s, "; its ESP stopped after frame %u", sa->esp[peer_dir].last);
+    }
+    g_string_append_printf(s, ") on the same path: the peer stopped answering (it is down or restarted and "
+                           "lost the SA, or the path to it broke), the port is not blocked; the %s will "
+                           "delete the IKE SA", ikd_side_name(ex->from_initiator));
+    ikd_finding_message(f, "%s", s->str);
+    g_string_free(s, TRUE);
+    dpd_hint(f, peer, last);
+}
+
+static void
+check_peer_unresponsive(ikd_rule_ctx *c)
+{
+    if (!ikd_unanswered_at_threshold(c) || is_liveness_check(c->m) || !peer_unresponsive(c->sa, c->ex))
+        return;
+    report_peer_unresponsive(c, c->sa, c->ex, c->fi->frame, FALSE);
+}
+
+/* ------------------------------------------------------------ Quick Mode not completed */
+
+static gint64
+digest_us(const ikd_digest *d)
+{
+    return d->ts_sec * G_GINT64_CONSTANT(1000000) + d->ts_nsec / 1000;
+}
+
+/* IKEv1 Quick Mode: the responder re-sends QM2 after the initiator's QM3
+ * (RFC 2409 5.5: QM3 completes the exchange; a responder that gets it
+ * stops re-sending).  Evident when the re-sent QM2 left the responder after
+ * the QM3 would have reached it: it comes later after the first QM3 than
+ * QM2 came after QM1 (which bounds the round trip from the capture point to
+ * the responder).  When the capture's clock does not advance (all
+ * timestamps equal), the packet count tells instead: the initiator has
+ * already sent QM3 again in answer to a re-sent QM2, and QM2 still comes.
+ * Without keys as with them: the frames are told by their place in the
+ * exchange, not by their content.  Returns the way it was shown, or NULL. */
+static const char *
+qm3_not_accepted(const ikd_exchange *ex, const ikd_digest *retx)
+{
+    const ikd_digest *q1 = ex->request.msg, *q2 = ex->response.msg, *q3 = ex->final.msg;
+
+    if (!q1 || !q2 || !q3 || !ex->final.frame || ex->final.frame > retx->frame)
+        return NULL;
+    gint64 rtt = digest_us(q2) - digest_us(q1);
+    gint64 after = digest_us(retx) - digest_us(q3);
+    if (after > 0 && after > rtt)
+        return "time";
+    if (after == 0 && rtt == 0 && ex->final.n_sent >= 2)
+        return "count";
+    return NULL;
+}
+
+static void
+check_quick_mode(ikd_rule_ctx *c)
+{
+    ikd_sa *sa = c->sa;
+    ikd_exchange *ex = c->ex;
+    char abuf[64], bbuf[64];
+    const char *how;
+
+    if (!ex || ex->version != 1 || ex->exch_type != IKD_X1_QUICK || c->fi->role != IKD_ROLE_RESPONSE ||
+        !c->fi->retransmission_of || ex->failed || ikd_sa_has_cause(sa, IKD_CAUSE_QUICK_MODE_INCOMPLETE) ||
+        !(how = qm3_not_accepted(ex, &c->m->digest)))
+        return;
+    /* the QM responder's ESP would show it has its SAs */
+    int resp_dir = ex->from_initiator ? 1 : 0;
+    if (sa->esp[resp_dir].last > ex->final.frame)
+        return;
+
+    gboolean init = ex->from_initiator;
+    const ikd_addr *responder = init ? &sa->resp_addr : &sa->init_addr;
+    const ikd_addr *initiator = init ? &sa->init_addr : &sa->resp_addr;
+    const ikd_esp_dir *esp = &sa->esp[!resp_dir];
+    ikd_finding *f = ikd_report(c->fs, sa, ex, c->fi->frame, IKD_CAUSE_QUICK_MODE_INCOMPLETE, TRUE);
+    GString *s = g_string_new(NULL);
+
+    ikd_finding_evidence(f, ex->request.frame);
+    ikd_finding_evidence(f, ex->response.frame);
+    ikd_finding_evidence(f, ex->final.frame);
+    ikd_finding_evidence(f, ex->final.last_frame);
+    ikd_peer_str(responder, abuf, sizeof abuf);
+    ikd_peer_str(initiator, bbuf, sizeof bbuf);
+    g_string_append_printf(s, "Quick Mode of frame %u did not complete: its responder %s re-sent QM2 (frame %u) "
+                           "in frame %u, ", ex->request.frame, abuf, ex->response.frame, c->fi->frame);
+    if (strcmp(how, "time") == 0)
+        g_string_append_printf(s, "%.3f s after the QM3 of frame %u, when that QM3 would long have reached it "
+                               "(QM2 answered QM1 in %.1f ms)",
+                               (digest_us(&c->m->digest) - digest_us(ex->final.msg)) / 1e6,
+                               ex->final.frame,
+                               (digest_us(ex->response.msg) - digest_us(ex->request.msg)) / 1e3);
+    else
+        g_string_append_printf(s, "after the initiator %s had sent QM3 %u times (frames %u to %u), again in "
+                               "answer to a re-sent QM2 (the capture's timestamps do not advance: the packets "
+                               "tell)", bbuf, ex->final.n_sent, ex->final.frame, ex->final.last_frame);
+    g_string_append(s, ": the responder did not accept QM3 (lost after the capture point, or its HASH(3) "
+                    "rejected), so it never installs the IPsec SAs");
+    if (esp->count) {
+        ikd_finding_evidence(f, esp->first);
+        g_string_append_printf(s, "; the initiator did, after its QM3, and sends ESP (SPI 0x%08x, frames %u to %u) "
+                               "that the responder has no SA for", esp->spi, esp->first, esp->last);
+    }
+    ikd_finding_message(f, "%s", s->str);
+    g_string_free(s, TRUE);
+    ikd_finding_set(&f->hint, "make QM3 reach %s: a firewall or NAT between the peers that drops small UDP "
+                    "500/4500 packets (or this one), a NAT mapping that changed; the responder's log says it "
+                    "gave up on the Quick Mode (strongSwan \"sending retransmit ... of response\", \"giving up after "
+                    "... retransmits\"; libreswan STATE_QUICK_R1 timing out; Cisco debug crypto isakmp: QM_IDLE "
+                    "never reached); if QM3 arrives but is refused, compare both peers' logs for a hash "
+                    "or decryption error", abuf);
+}
+
 /* ------------------------------------------------------------ IKEv1 DPD */
 
 static void
@@ -300,6 +460,8 @@ ikd_rules_liveness(ikd_rule_ctx *c)
     if (c->ex && c->fi->role == IKD_ROLE_REQUEST && !c->fi->retransmission_of && is_liveness_check(m))
         LIVE(c->sa)->liveness_frame = c->fi->frame;
     check_dpd_v2(c);
+    check_peer_unresponsive(c);
+    check_quick_mode(c);
     if (m->malformed)
         return;
     check_dpd_v1(c);
@@ -320,6 +482,14 @@ ikd_rules_liveness_finish(ikd_rule_ctx *c)
             ex->request.n_sent < 2 || ex->diagnosed_in || !d || !sa->ike_established || ikd_sa_has_failure(sa))
             continue;
         report_dpd_v2(c, sa, ex, ex->request.last_frame, d->encrypted && !d->decrypted, TRUE);
+    }
+    /* any other request the peer stopped answering, likewise */
+    for (ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+        if (!ex->request.frame || ex->request.n_sent < 2 || ex->diagnosed_in ||
+            ex->exch_type == IKD_X1_INFORMATIONAL || ex->request.frame == LIVE(sa)->liveness_frame ||
+            !peer_unresponsive(sa, ex))
+            continue;
+        report_peer_unresponsive(c, sa, ex, ex->request.last_frame, TRUE);
     }
     for (int dir = 0; dir < 2; dir++) {
         if (LIVE(sa)->dpd_unacked[dir] >= 2 && !ikd_sa_has_failure(sa))

@@ -29,11 +29,14 @@ typedef struct nat_state {
     gboolean nat_seen;
     guint32  nat_frame;             /* frame whose NAT-D hashes revealed the NAT */
     guint8   nat_behind;            /* IKD_NAT_BEHIND_* */
+    guint8   nat_segments;          /* NAT_SEG_*: where the notes put a NAT */
     guint32  frag_first, frag_last, frag_orphans;   /* IP fragments not (yet) reassembled */
     guint32  frag_ike_last;         /* last IKE message reassembled from IP fragments */
     gint64   frag_first_ms;         /* capture time of frag_first, milliseconds */
     gint64   frag_last_ms;
     guint32  first_4500;            /* first IKE message on UDP 4500 */
+    guint32  heard_4500[2];         /* first frame (IKE or ESP in UDP) on UDP 4500 from
+                                       [0] the initiator, [1] the responder */
 } nat_state;
 
 static nat_state *
@@ -50,12 +53,54 @@ ikd_nat_behind(const ikd_sa *sa)
     return NAT(sa)->nat_behind;
 }
 
-/* ESP flows without an IKE SA that esp-one-way was reported on: the
- * family's state for the whole capture. */
+/* The family's state for the whole capture: ESP flows without an IKE SA
+ * that esp-one-way was reported on, and whether the capture's clock
+ * advances at all (tcpdump's test captures, some converted or anonymised
+ * ones, carry only zero timestamps). */
+typedef struct nat_capture {
+    GHashTable *reported;
+    gboolean    have_first, clock_advances;
+    gint64      first_ms;
+} nat_capture;
+
 static gpointer
-reported_flows_new(void)
+nat_capture_new(void)
 {
-    return g_hash_table_new(g_direct_hash, g_direct_equal);
+    nat_capture *nc = g_new0(nat_capture, 1);
+    nc->reported = g_hash_table_new(g_direct_hash, g_direct_equal);
+    return nc;
+}
+
+static void
+nat_capture_free(gpointer p)
+{
+    nat_capture *nc = p;
+    g_hash_table_destroy(nc->reported);
+    g_free(nc);
+}
+
+static nat_capture *
+capture_of(ikd_tracker *t)
+{
+    return ikd_tracker_family_state(t, IKD_SLOT_NAT, nat_capture_new, nat_capture_free);
+}
+
+static gint64
+msg_ms(const ikd_msg *m)
+{
+    return m->ts_sec * 1000 + m->ts_nsec / 1000000;
+}
+
+static void
+note_clock(ikd_tracker *t, const ikd_msg *m)
+{
+    nat_capture *nc = capture_of(t);
+    if (!nc->have_first) {
+        nc->have_first = TRUE;
+        nc->first_ms = msg_ms(m);
+    } else if (msg_ms(m) != nc->first_ms) {
+        nc->clock_advances = TRUE;
+    }
 }
 
 
@@ -126,6 +171,15 @@ last_answer_before(const ikd_sa *sa, const ikd_exchange *ex, guint32 before)
 
 /* ------------------------------------------------------------ NAT detection */
 
+/* Where the NAT-D hashes put a NAT: a mismatch in a message says a NAT
+ * sits between its sender and the capture point (the hash was computed
+ * before the NAT rewrote the packet), whichever address it hides.  Two
+ * segments of the path, each reported once: a capture taken between two
+ * NATs (the initiator's own NAT and the home router's, say) shows a
+ * mismatch from each side. */
+#define NAT_SEG_INITIATOR 0x01      /* between the initiator and the capture point */
+#define NAT_SEG_RESPONDER 0x02      /* between the capture point and the responder */
+
 static void
 report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolean dst_mismatch,
            const char *how)
@@ -135,15 +189,20 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
     char sbuf[64], dbuf[64];
     GString *s;
     ikd_finding *f;
+    guint8 seg = sender_init ? NAT_SEG_INITIATOR : NAT_SEG_RESPONDER;
+    guint32 other = NAT(sa)->nat_frame;
 
     if (src_mismatch)
         NAT(sa)->nat_behind |= sender_init ? IKD_NAT_BEHIND_INITIATOR : IKD_NAT_BEHIND_RESPONDER;
     if (dst_mismatch)
         NAT(sa)->nat_behind |= sender_init ? IKD_NAT_BEHIND_RESPONDER : IKD_NAT_BEHIND_INITIATOR;
-    if (NAT(sa)->nat_seen)
-        return;                 /* one note per SA: the first frame that shows it */
-    NAT(sa)->nat_seen = TRUE;
-    NAT(sa)->nat_frame = c->fi->frame;
+    if (NAT(sa)->nat_segments & seg)
+        return;                 /* one note per segment: the first frame that shows it */
+    NAT(sa)->nat_segments |= seg;
+    if (!NAT(sa)->nat_seen) {
+        NAT(sa)->nat_seen = TRUE;
+        NAT(sa)->nat_frame = c->fi->frame;
+    }
 
     ikd_addr_to_str(&m->src, sbuf, sizeof sbuf);
     ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf);
@@ -162,7 +221,15 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
                                "%s:%u, where the capture shows the packet going, so the %s is behind "
                                "a NAT and the capture was taken on its side of that NAT",
                                ikd_side_name(sender_init), sbuf, dbuf, m->dport, ikd_side_name(!sender_init));
+    if (NAT(sa)->nat_segments == (NAT_SEG_INITIATOR | NAT_SEG_RESPONDER))
+        g_string_append_printf(s, ". With the NAT the %s's hashes showed in frame %u, there is a NAT on "
+                               "each side of the capture point: one between the initiator and the capture "
+                               "point, one between the capture point and the responder (a client behind its "
+                               "own NAT, in a VM or container, behind a home router, say; or a peer that fakes its source hash "
+                               "to force UDP encapsulation, with one real NAT)",
+                               ikd_side_name(!sender_init), other);
     f = ikd_report(c->fs, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
+    ikd_finding_evidence(f, other);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
     ikd_finding_set(&f->hint, "NAT traversal is needed: UDP 500 and 4500 must pass between the peers, "
@@ -299,8 +366,28 @@ report_4500_blocked(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame
                     ikd_peer_str(self, bbuf, sizeof bbuf), ikd_peer_str(peer, abuf, sizeof abuf));
 }
 
+/* Blocked means nothing ever came back on UDP 4500: a peer that answered
+ * there before (IKE, ESP in UDP) and then falls silent has stopped
+ * answering (dead, restarted, path lost), which rules_liveness.c tells
+ * (dpd-unanswered, peer-unresponsive) and rules_reachability.c otherwise. */
+static gboolean
+heard_on_4500(const ikd_sa *sa, const ikd_exchange *ex)
+{
+    return NAT(sa)->heard_4500[ex->from_initiator ? 1 : 0] != 0;
+}
+
+static void
+note_4500(ikd_rule_ctx *c)
+{
+    const ikd_msg *m = c->m;
+    int side = ikd_addr_equal(&m->src, &c->sa->init_addr) ? 0 : 1;   /* as tracker.c counts ESP */
+
+    if (on_4500(m) && !NAT(c->sa)->heard_4500[side])
+        NAT(c->sa)->heard_4500[side] = c->fi->frame;
+}
+
 /* The n-th retransmission on UDP 4500 of a request the peer answered on
- * UDP 500 before, with nothing at all from the peer since. */
+ * UDP 500 before, with nothing at all from the peer on UDP 4500, ever. */
 static gboolean
 check_4500_blocked(ikd_rule_ctx *c)
 {
@@ -309,6 +396,7 @@ check_4500_blocked(ikd_rule_ctx *c)
     if (!ikd_unanswered_at_threshold(c) || !on_4500(c->m))
         return FALSE;
     if (!NAT(c->sa)->first_4500 || !last_answer_before(c->sa, ex, NAT(c->sa)->first_4500) ||
+        heard_on_4500(c->sa, ex) ||
         ikd_peer_heard_after(c->sa, ex, ex->request.frame) || ikd_sa_has_failure(c->sa))
         return FALSE;
     report_4500_blocked(c, c->sa, ex, c->fi->frame, FALSE);
@@ -488,17 +576,44 @@ report_not_encapsulated(ikd_rule_ctx *c, int dir)
                     "IPsec stack that supports ESP-in-UDP (Linux XFRM does)");
 }
 
+/* The frame of the SA's finding of 'cause', or 0. */
+static guint32
+cause_frame(const ikd_sa *sa, ikd_cause cause)
+{
+    for (guint32 i = 0; i < ikd_sa_finding_count(sa); i++) {
+        if (ikd_sa_finding(sa, i)->cause == cause)
+            return ikd_sa_finding(sa, i)->frame;
+    }
+    return 0;
+}
+
 static void
 report_one_way(ikd_rule_ctx *c, ikd_sa *sa, int dir, guint32 frame)
 {
     char sbuf[64], dbuf[64];
     const ikd_addr *from = dir == 0 ? &sa->init_addr : &sa->resp_addr;
     const ikd_addr *to = dir == 0 ? &sa->resp_addr : &sa->init_addr;
-    ikd_finding *f = ikd_report(c->fs, sa, NULL, frame, IKD_CAUSE_ESP_ONE_WAY, TRUE);
+    /* A Quick Mode the silent side never completed explains the silence:
+     * it has no SA for this ESP.  The one-way ESP is that failure's
+     * consequence, told as a warning, not a second failure. */
+    guint32 qm = cause_frame(sa, IKD_CAUSE_QUICK_MODE_INCOMPLETE);
+    ikd_finding *f = ikd_report(c->fs, sa, NULL, frame, IKD_CAUSE_ESP_ONE_WAY, qm == 0);
 
     ikd_addr_to_str(from, sbuf, sizeof sbuf);
     ikd_addr_to_str(to, dbuf, sizeof dbuf);
     ikd_finding_evidence(f, sa->esp[dir].first);
+    ikd_finding_evidence(f, qm);
+    if (qm) {
+        ikd_finding_message(f, "ESP flows one way only: %u packets from the %s %s to the %s %s (frames %u to %u, "
+                            "SPI 0x%08x, %s) and none back from %s, which never completed the Quick Mode "
+                            "(frame %u): it has no SA for this traffic",
+                            sa->esp[dir].count, ikd_side_name(dir == 0), sbuf, ikd_side_name(dir != 0), dbuf,
+                            sa->esp[dir].first, frame, sa->esp[dir].spi,
+                            sa->esp_first_raw ? "raw ESP" : "ESP in UDP 4500", dbuf, qm);
+        ikd_finding_set(&f->hint, "see the quick-mode-incomplete finding of frame %u: once %s accepts QM3, "
+                        "it installs the SAs and answers", qm, dbuf);
+        return;
+    }
     ikd_finding_message(f, "ESP flows one way only: %u packets from the %s %s to the %s %s (frames %u to %u, "
                         "SPI 0x%08x, %s) and none back from %s%s: the tunnel is up but carries no "
                         "traffic in return",
@@ -518,19 +633,48 @@ report_one_way(ikd_rule_ctx *c, ikd_sa *sa, int dir, guint32 frame)
  * burst (parallel DNS queries, a TCP window) legitimately precedes the
  * first answer by a round trip, never by half a second. */
 #define ONE_WAY_SPAN_MS 500
+/* Where the capture's clock does not advance, packets stand in for time:
+ * the silent side's own IKE messages reaching the capture point while the
+ * ESP flowed (the path back works, and it had the time to answer), or,
+ * with nothing else from it, more packets than one burst holds (TCP's
+ * initial window is 10 segments, RFC 6928). */
+#define ONE_WAY_NO_CLOCK_PACKETS 16
 
-/* At least min_count packets one way over ONE_WAY_SPAN_MS, none back. */
+/* At least min_count packets one way over ONE_WAY_SPAN_MS, none back;
+ * without a clock, 'heard_back' (the other side was heard after the first
+ * packet) or ONE_WAY_NO_CLOCK_PACKETS. */
 static gboolean
-one_way(const ikd_esp_dir esp[2], int dir, guint32 min_count)
+one_way(const ikd_esp_dir esp[2], int dir, guint32 min_count, gboolean clock, gboolean heard_back)
 {
-    return esp[dir].count >= min_count && !esp[!dir].count &&
-           esp[dir].last_ms - esp[dir].first_ms >= ONE_WAY_SPAN_MS;
+    if (esp[dir].count < min_count || esp[!dir].count)
+        return FALSE;
+    if (clock)
+        return esp[dir].last_ms - esp[dir].first_ms >= ONE_WAY_SPAN_MS;
+    return heard_back || esp[dir].count >= MAX(min_count, ONE_WAY_NO_CLOCK_PACKETS);
+}
+
+/* The last IKE frame of this SA after 'after' from the side that sends ESP
+ * in direction !dir, or 0. */
+static guint32
+ike_heard_after(const ikd_sa *sa, int dir, guint32 after)
+{
+    gboolean silent_init = dir == 1;    /* dir 0 is initiator->responder: the responder is silent */
+    guint32 last = 0;
+
+    for (const ikd_exchange *o = sa->exchanges; o; o = o->next_in_sa) {
+        if (o->from_initiator == silent_init && o->request.last_frame > after)
+            last = MAX(last, o->request.last_frame);
+        if (o->from_initiator != silent_init && o->response.last_frame > after)
+            last = MAX(last, o->response.last_frame);
+    }
+    return last;
 }
 
 static gboolean
-one_way_evident(const ikd_sa *sa, int dir, guint32 min_count)
+one_way_evident(ikd_tracker *t, const ikd_sa *sa, int dir, guint32 min_count)
 {
-    return one_way(sa->esp, dir, min_count) &&
+    return one_way(sa->esp, dir, min_count, capture_of(t)->clock_advances,
+                   ike_heard_after(sa, dir, sa->esp[dir].first) != 0) &&
            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_ONE_WAY) &&
            !ikd_sa_has_cause(sa, IKD_CAUSE_ESP_NOT_ENCAPSULATED);
 }
@@ -553,7 +697,7 @@ on_esp(ikd_rule_ctx *c)
         report_not_encapsulated(c, dir);
         return;
     }
-    if (one_way_evident(sa, dir, cfg->esp_one_way_packets))
+    if (one_way_evident(c->t, sa, dir, cfg->esp_one_way_packets))
         report_one_way(c, sa, dir, c->fi->frame);
 }
 
@@ -567,13 +711,13 @@ on_esp_without_sa(ikd_rule_ctx *c)
     const ikd_msg *m = c->m;
     const ikd_config *cfg = ikd_tracker_config(c->t);
     ikd_esp_flow *fl = ikd_tracker_esp_flow(c->t, &m->src, &m->dst);
-    GHashTable *reported = ikd_tracker_family_state(c->t, IKD_SLOT_NAT, reported_flows_new,
-                                                    (GDestroyNotify)g_hash_table_destroy);
+    nat_capture *nc = capture_of(c->t);
+    GHashTable *reported = nc->reported;
     int dir = fl && ikd_addr_equal(&m->src, &fl->host[0]) ? 0 : 1;
     char sbuf[64], dbuf[64];
     ikd_finding *f;
 
-    if (!fl || g_hash_table_contains(reported, fl) || !one_way(fl->dir, dir, cfg->esp_one_way_packets))
+    if (!fl || g_hash_table_contains(reported, fl) || !one_way(fl->dir, dir, cfg->esp_one_way_packets, nc->clock_advances, FALSE))
         return;
     g_hash_table_add(reported, fl);
     ikd_addr_to_str(&fl->host[dir], sbuf, sizeof sbuf);
@@ -598,6 +742,8 @@ ikd_rules_nat(ikd_rule_ctx *c)
 {
     const ikd_msg *m = c->m;
 
+    if (m)
+        note_clock(c->t, m);
     if (m && m->kind == IKD_MSG_ESP && !c->sa) {
         on_esp_without_sa(c);
         return;
@@ -605,6 +751,8 @@ ikd_rules_nat(ikd_rule_ctx *c)
     if (!c->sa || !m)
         return;
     if (m->kind == IKD_MSG_ESP) {
+        if (m->sport || m->dport)
+            note_4500(c);
         on_esp(c);
         return;
     }
@@ -617,6 +765,7 @@ ikd_rules_nat(ikd_rule_ctx *c)
 
     if (on_4500(m) && !NAT(c->sa)->first_4500)
         NAT(c->sa)->first_4500 = c->fi->frame;
+    note_4500(c);
     if (m->ip_fragmented) {
         /* the fragments seen so far belonged to this message */
         NAT(c->sa)->frag_ike_last = c->fi->frame;
@@ -648,7 +797,8 @@ ikd_rules_nat_finish(ikd_rule_ctx *c)
             NAT(sa)->frag_ike_last <= ex->request.last_frame)
             report_fragmented_request(c, sa, ex, ex->request.last_frame, TRUE);
         else if (NAT(sa)->first_4500 && ex->request.frame >= NAT(sa)->first_4500 &&
-                 last_answer_before(sa, ex, NAT(sa)->first_4500) && !ikd_peer_heard_after(sa, ex, ex->request.frame))
+                 last_answer_before(sa, ex, NAT(sa)->first_4500) && !heard_on_4500(sa, ex) &&
+                 !ikd_peer_heard_after(sa, ex, ex->request.frame))
             report_4500_blocked(c, sa, ex, ex->request.last_frame, TRUE);
     }
     if (orphans_evident(sa, 2))
@@ -656,7 +806,7 @@ ikd_rules_nat_finish(ikd_rule_ctx *c)
 
     /* ESP one way, fewer packets than the one-pass rule waits for. */
     for (int dir = 0; dir < 2; dir++) {
-        if (one_way_evident(sa, dir, 2))
+        if (one_way_evident(c->t, sa, dir, 2))
             report_one_way(c, sa, dir, sa->esp[dir].last);
     }
 }

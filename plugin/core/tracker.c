@@ -776,6 +776,7 @@ v2_state(const ikd_exchange *ex, const ikd_frame_info *fi, const ikd_digest *d)
         if (fi->role == IKD_ROLE_REQUEST) return "IKE_SA_INIT sent";
         if (ikd_digest_notify(d, IKD_N_COOKIE)) return "IKE_SA_INIT cookie requested";
         if (ikd_digest_notify(d, IKD_N_INVALID_KE_PAYLOAD)) return "IKE_SA_INIT other DH group requested";
+        if (ikd_digest_notify(d, IKD_N_REDIRECT)) return "IKE_SA_INIT redirected";
         return error ? "IKE_SA_INIT failed" : "IKE_SA_INIT done";
     case IKD_X2_IKE_AUTH:
         if (fi->role == IKD_ROLE_REQUEST) return "IKE_AUTH sent";

@@ -1,6 +1,8 @@
 /* test-rules-nat.c
  * Unit tests of plugin/core/rules_nat.c: NAT-D hashes checked against a real
- * capture's values, nat-detected, udp-4500-blocked, esp-one-way,
+ * capture's values, nat-detected (on each side of the capture point),
+ * udp-4500-blocked (only when nothing ever came back on UDP 4500),
+ * esp-one-way (with and without a clock),
  * esp-not-encapsulated and ip-fragmentation, each on the frame where it
  * becomes evident, and silence on healthy flows.
  *
@@ -124,6 +126,47 @@ test_nat_detected_v2(void)
     ikd_diag_free(t);
 }
 
+/* NATs on both sides of the capture point (as ndpi_ipsec_isakmp_esp.pcap
+ * frames 16 and 19): the initiator's SOURCE hash is over another address
+ * than the capture shows, and so is the responder's DESTINATION hash. */
+static void
+test_nat_both_sides(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+    ikd_frame_info *fi;
+    ikd_addr elsewhere;
+
+    natted = TRUE;                  /* the capture shows 203.0.113.1 for the initiator */
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
+    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    g_assert_null(strstr(f->message, "each side"));
+    /* the responder saw the initiator at yet another address */
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    set_addr(&elsewhere, 192, 0, 2, 77);
+    natd_v2(&m, &m.src, 500, &elsewhere, 500);
+    fi = ikd_test_add(t, &m);
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    g_assert_false(f->failure);
+    g_assert_nonnull(strstr(f->message, "NAT detected in frame 2"));
+    g_assert_nonnull(strstr(f->message, "the responder (203.0.113.20) expected its peer"));
+    g_assert_nonnull(strstr(f->message, "frame 1, there is a NAT on each side of the capture point"));
+    g_assert_true(ikd_test_has_evidence(f, 1));
+    g_assert_cmpuint(ikd_nat_behind(fi->sa), ==, IKD_NAT_BEHIND_INITIATOR);
+    /* the retransmitted request and a second response add nothing */
+    ike(&m, 3, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 103);
+    natd_v2(&m, &m.src, 500, &elsewhere, 500);
+    g_assert_null(ikd_test_add(t, &m)->findings);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NAT_DETECTED), ==, 2);
+    natted = FALSE;
+    ikd_diag_free(t);
+}
+
 /* Main Mode 1-3 with the capture's NAT-D in MM3; MM2 chooses a phase 1
  * proposal whose hash is 'prf' (IKEv2 PRF id; 0: no proposal seen). */
 static ikd_diag *
@@ -231,6 +274,106 @@ test_udp_4500_blocked(void)
     f = ikd_test_only_finding(ikd_diag_lookup(t, 4));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_UDP_4500_BLOCKED);
     g_assert_nonnull(strstr(f->message, "before the capture ended"));
+    ikd_diag_free(t);
+}
+
+/* A peer that answered on UDP 4500 (IKE_AUTH, ESP in UDP) and then falls
+ * silent has not had its port blocked (as ikev2-nat-peer-silent-ss6-ss6):
+ * a liveness check is dpd-unanswered, another INFORMATIONAL
+ * peer-unresponsive, never udp-4500-blocked. */
+static void
+nat_up_on_4500(ikd_diag *t)
+{
+    ikd_msg m;
+    ikd_addr seen;
+
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    natd_v2(&m, &m.src, 500, &m.dst, 500);
+    ikd_test_add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    set_addr(&seen, 203, 0, 113, 1);
+    natd_v2(&m, &m.src, 500, &seen, 500);
+    g_assert_cmpint(ikd_test_only_finding(ikd_test_add(t, &m))->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    ike(&m, 3, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 103);
+    m.sport = m.dport = 4500;
+    m.encrypted = m.decrypted = 1;
+    m.has_auth = m.has_sa = 1;
+    g_assert_null(ikd_test_add(t, &m)->findings);
+    ike(&m, 4, 2, IKD_X2_IKE_AUTH, FALSE, TRUE, NAT_SPII, NAT_SPIR, 1, 104);
+    m.sport = m.dport = 4500;
+    m.encrypted = m.decrypted = 1;
+    m.has_auth = m.has_sa = 1;
+    g_assert_null(ikd_test_add(t, &m)->findings);
+    for (guint32 frame = 5; frame <= 8; frame++) {
+        esp(&m, frame, frame % 2, TRUE);
+        g_assert_null(ikd_test_add(t, &m)->findings);
+    }
+}
+
+static void
+test_udp_4500_peer_silent(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    ikd_frame_info *fi = NULL;
+    const ikd_finding *f;
+
+    nat_up_on_4500(t);
+    for (guint32 frame = 9; frame <= 12; frame++) {
+        ike(&m, frame, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 109);
+        m.sport = m.dport = 4500;
+        m.encrypted = 1;
+        m.content_len = 80;
+        fi = ikd_test_add(t, &m);
+        if (frame < 12)
+            g_assert_null(fi->findings);
+    }
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_DPD_UNANSWERED);
+    g_assert_nonnull(strstr(f->message, "last heard in frame 8"));
+    ikd_diag_finish(t);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 0);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_NO_RESPONSE), ==, 0);
+    ikd_diag_free(t);
+
+    /* A Delete (no liveness check) the silent peer never answers. */
+    t = ikd_diag_new(NULL);
+    nat_up_on_4500(t);
+    for (guint32 frame = 9; frame <= 12; frame++) {
+        ike(&m, frame, 2, IKD_X2_INFORMATIONAL, TRUE, FALSE, NAT_SPII, NAT_SPIR, 2, 109);
+        m.sport = m.dport = 4500;
+        m.encrypted = m.decrypted = 1;
+        m.n_delete = 1;
+        m.has_delete = 1;
+        m.del[0].protocol = IKD_PROTO_IKE;
+        fi = ikd_test_add(t, &m);
+    }
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_PEER_UNRESPONSIVE);
+    g_assert_true(f->failure);
+    g_assert_nonnull(strstr(f->message, "the port is not blocked"));
+    g_assert_nonnull(strstr(f->message, "its ESP stopped after frame 8"));
+    ikd_diag_finish(t);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 0);
+    ikd_diag_free(t);
+
+    /* ESP in UDP 4500 from the peer alone (no IKE answer on 4500) shows
+     * the port passes too: an unanswered IKE_AUTH on 4500 is then a
+     * no-response, not a blocked port. */
+    t = ikd_diag_new(NULL);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    ikd_test_add(t, &m);
+    ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
+    ikd_test_add(t, &m);
+    esp(&m, 3, FALSE, TRUE);
+    ikd_test_add(t, &m);
+    for (guint32 frame = 4; frame <= 7; frame++) {
+        ike(&m, frame, 2, IKD_X2_IKE_AUTH, TRUE, FALSE, NAT_SPII, NAT_SPIR, 1, 104);
+        m.sport = m.dport = 4500;
+        fi = ikd_test_add(t, &m);
+    }
+    g_assert_cmpint(ikd_test_only_finding(fi)->cause, ==, IKD_CAUSE_NO_RESPONSE);
+    g_assert_cmpuint(ikd_test_count_cause(t, IKD_CAUSE_UDP_4500_BLOCKED), ==, 0);
     ikd_diag_free(t);
 }
 
@@ -390,6 +533,98 @@ test_esp_one_way(void)
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
     g_assert_nonnull(strstr(f->message, "from the responder 203.0.113.20"));
     g_assert_nonnull(strstr(f->message, "ESP in UDP 4500"));
+    ikd_diag_free(t);
+}
+
+/* Zero timestamps (tcpdump's test captures, td_isakmp4500.pcap): no span of
+ * time can be measured, so packets stand in for it. */
+static void
+zero_time(ikd_msg *m)
+{
+    m->ts_sec = 0;
+    m->ts_nsec = 0;
+}
+
+static void
+test_esp_one_way_no_clock(void)
+{
+    ikd_diag *t;
+    ikd_msg m;
+    ikd_frame_info *fi = NULL;
+    const ikd_finding *f;
+
+    /* IKE SA up, then the initiator's ESP; the responder's own IKE (a
+     * request of its own, unanswered here) reaches the capture point in
+     * between: four packets tell. */
+    t = ikd_diag_new(NULL);
+    for (guint32 frame = 1; frame <= 4; frame++) {
+        ike(&m, frame, 2, frame <= 2 ? IKD_X2_IKE_SA_INIT : IKD_X2_IKE_AUTH, frame % 2, frame % 2 == 0,
+            NAT_SPII, frame == 1 ? ZERO : NAT_SPIR, frame <= 2 ? 0 : 1, 100 + frame);
+        m.has_auth = m.has_sa = frame > 2;
+        zero_time(&m);
+        ikd_test_add(t, &m);
+    }
+    esp(&m, 5, TRUE, TRUE);
+    zero_time(&m);
+    ikd_test_add(t, &m);
+    ike(&m, 6, 2, IKD_X2_INFORMATIONAL, FALSE, FALSE, NAT_SPII, NAT_SPIR, 0, 106);
+    zero_time(&m);
+    g_assert_null(ikd_test_add(t, &m)->findings);
+    for (guint32 frame = 7; frame <= 9; frame++) {
+        esp(&m, frame, TRUE, TRUE);
+        zero_time(&m);
+        fi = ikd_test_add(t, &m);
+        if (frame < 9)
+            g_assert_null(fi->findings);
+    }
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
+    g_assert_true(f->failure);
+    g_assert_nonnull(strstr(f->message, "4 packets from the initiator"));
+    ikd_diag_free(t);
+
+    /* Without anything from the silent side and without a clock, four
+     * packets may be one burst: nothing (one pass) ... */
+    t = ikd_diag_new(NULL);
+    for (guint32 frame = 1; frame <= 4; frame++) {
+        ike(&m, frame, 2, frame <= 2 ? IKD_X2_IKE_SA_INIT : IKD_X2_IKE_AUTH, frame % 2, frame % 2 == 0,
+            NAT_SPII, frame == 1 ? ZERO : NAT_SPIR, frame <= 2 ? 0 : 1, 100 + frame);
+        zero_time(&m);
+        ikd_test_add(t, &m);
+    }
+    for (guint32 frame = 5; frame <= 12; frame++) {
+        esp(&m, frame, TRUE, TRUE);
+        zero_time(&m);
+        g_assert_null(ikd_test_add(t, &m)->findings);
+    }
+    ikd_diag_free(t);
+
+    /* ... and ESP without IKE in the capture needs 16 (more than a burst). */
+    t = ikd_diag_new(NULL);
+    for (guint32 frame = 1; frame <= 16; frame++) {
+        esp(&m, frame, FALSE, FALSE);
+        zero_time(&m);
+        fi = ikd_test_add(t, &m);
+        if (frame < 16)
+            g_assert_null(fi->findings);
+    }
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_ESP_ONE_WAY);
+    g_assert_nonnull(strstr(f->message, "16 packets from 203.0.113.20"));
+    ikd_diag_free(t);
+
+    /* With a clock, the same 16 packets within one millisecond are a burst. */
+    t = ikd_diag_new(NULL);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 1);
+    m.ts_sec = 1700000000;
+    ikd_test_add(t, &m);
+    for (guint32 frame = 2; frame <= 17; frame++) {
+        esp(&m, frame, FALSE, FALSE);
+        set_addr(&m.src, 192, 0, 2, 200);
+        m.ts_sec = 1700000010;
+        m.ts_nsec = (gint32)frame * 1000;
+        g_assert_null(ikd_test_add(t, &m)->findings);
+    }
     ikd_diag_free(t);
 }
 
@@ -557,6 +792,9 @@ main(int argc, char **argv)
     g_test_add_func("/nat/nat-detected-v1", test_nat_detected_v1);
     g_test_add_func("/nat/udp-4500-blocked", test_udp_4500_blocked);
     g_test_add_func("/nat/udp-4500-blocked-v1", test_udp_4500_blocked_v1);
+    g_test_add_func("/nat/udp-4500-peer-silent", test_udp_4500_peer_silent);
+    g_test_add_func("/nat/nat-both-sides", test_nat_both_sides);
+    g_test_add_func("/nat/esp-one-way-no-clock", test_esp_one_way_no_clock);
     g_test_add_func("/nat/esp-one-way", test_esp_one_way);
     g_test_add_func("/nat/esp-not-encapsulated", test_esp_not_encapsulated);
     g_test_add_func("/nat/ip-fragmentation", test_ip_fragmentation);
