@@ -296,6 +296,33 @@ v1_negotiated_hash_len(const ikd_sa *sa)
     return 0;
 }
 
+/* Does one of the n NAT-D payloads at 'natd' hash addr:port?  A message
+ * already floated to UDP 4500 (Aggressive Mode's third message, which
+ * carries NAT-D) may hash the port the exchange began on, 500: vpnc does,
+ * and the NAT it would otherwise suggest is not there
+ * (ikev1-xauth-nat-ok-vpnc-ss6). */
+static gboolean
+v1_natd_matches(const ikd_msg *m, gsize len, const ikd_blob *natd, guint n, const ikd_addr *addr,
+                guint16 port)
+{
+    guint8 h[64];
+
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            if (port != IKD_PORT_NAT_T)
+                break;
+            port = 500;
+        }
+        if (!ikd_natd_hash(len, m->ispi, m->rspi, addr, port, h))
+            return TRUE;        /* nothing to compare with: no claim */
+        for (guint i = 0; i < n; i++) {
+            if (natd[i].len == len && memcmp(natd[i].data, h, len) == 0)
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 /* IKEv1 (RFC 3947 3.2): the first NAT-D payload hashes the receiver's
  * address and port, the following ones the sender's, with the negotiated
  * hash; when its choice is not in the capture, the payload's length names
@@ -307,18 +334,15 @@ check_natd_v1(ikd_rule_ctx *c)
     guint8 h[64];
     gsize len = m->natd[0].len;
     gsize negotiated = v1_negotiated_hash_len(c->sa);
-    gboolean dst_ok, src_ok = FALSE;
+    gboolean dst_ok, src_ok;
     char how[96];
 
     if (negotiated && negotiated != len)
         return;                 /* not the hash we know how to recompute */
     if (m->n_natd < 2 || !ikd_natd_hash(len, m->ispi, m->rspi, &m->dst, m->dport, h))
         return;
-    dst_ok = memcmp(m->natd[0].data, h, len) == 0;
-    if (!ikd_natd_hash(len, m->ispi, m->rspi, &m->src, m->sport, h))
-        return;
-    for (guint i = 1; i < m->n_natd; i++)
-        src_ok |= m->natd[i].len == len && memcmp(m->natd[i].data, h, len) == 0;
+    dst_ok = v1_natd_matches(m, len, &m->natd[0], 1, &m->dst, m->dport);
+    src_ok = v1_natd_matches(m, len, &m->natd[1], m->n_natd - 1, &m->src, m->sport);
     snprintf(how, sizeof how, "NAT-D payloads recomputed with %s", hash_name(len));
     if (!src_ok || !dst_ok)
         report_nat(c, c->fi->role != IKD_ROLE_RESPONSE, !src_ok, !dst_ok, how);

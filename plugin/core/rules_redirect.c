@@ -18,6 +18,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "rules_common.h"
@@ -106,7 +107,7 @@ decode_gw_ident(const ikd_notify *n, char *buf, gsize len, ikd_addr *addr)
         return glen > 0;
     }
     default:
-        g_snprintf(buf, (gulong)len, "(gateway identity of type %u)", type);
+        snprintf(buf, len, "(gateway identity of type %u)", type);
         return TRUE;
     }
 }

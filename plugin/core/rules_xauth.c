@@ -17,6 +17,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
+#include <stdio.h>
+
 #include "rules_xauth.h"
 #include "rules_common.h"
 #include "names.h"
@@ -80,7 +82,7 @@ ikd_rules_xauth(ikd_rule_ctx *c)
         ikd_finding_set(&f->mismatch, "XAUTH credentials");
         char after[96] = "";
         if (reply)
-            g_snprintf(after, sizeof after, " after the client's CFG_REPLY (user name and password) in frame %u",
+            snprintf(after, sizeof after, " after the client's CFG_REPLY (user name and password) in frame %u",
                        reply->frame);
         ikd_finding_message(f, "Gateway %s refused the user's XAUTH credentials: its CFG_SET in frame %u says "
                             "XAUTH_STATUS FAIL%s; phase 1 (the group secret) was fine, so the user name or "
@@ -101,7 +103,7 @@ ikd_rules_xauth(ikd_rule_ctx *c)
         ikd_finding_set(&f->mismatch, "Mode Config address");
         char of[32] = "";
         if (rq)
-            g_snprintf(of, sizeof of, " of frame %u", rq->frame);
+            snprintf(of, sizeof of, " of frame %u", rq->frame);
         ikd_finding_message(f, "Gateway %s answered the client's Mode Config request%s with a CFG_REPLY in frame "
                             "%u that carries no INTERNAL_IP4_ADDRESS or INTERNAL_IP6_ADDRESS: the client gets no "
                             "virtual address and gives up (the gateway's address pool is exhausted, or none is "

@@ -58,7 +58,9 @@ def parse_expected(path):
             kv = dict(t.split("=", 1) for t in toks if "=" in t and "~" not in t.split("=", 1)[0])
             # 'wrong': what ikediag says today and the evidence does not
             # support (test-captures/README.md); the true line is beside it
-            if kv.get("failure") == "1":
+            # 'xfail': the truth that ikediag does not report even with keys
+            # yet: nothing to say about it without keys either
+            if kv.get("failure") == "1" and "xfail" not in toks:
                 (wrong if "wrong" in toks else fails).append("%s:%s" % (kv["frame"], kv["cause"]))
     return fails, wrong, prefs
 
