@@ -173,12 +173,25 @@ def case_training():
     blocks = re.findall(r"^### Exercise (\d+)[^\n]*\n(.*?)(?=^### |^## |\Z)", doc, re.M | re.S)
     check(len(blocks) >= 8, "expected at least 8 exercises, found %d" % len(blocks))
     for num, body in blocks:
-        cap = re.search(r"^Capture: `test-captures/([^`/]+)/`", body, re.M)
+        cap = re.search(r"^Capture: `((?:test-captures|tests/keys)/[^`/]+)/`", body, re.M)
+        keys = re.search(r"^Keys: `tools/ikediag-keys (.+)`$", body, re.M)
         flt = re.search(r"^Filter: `(.+)`$", body, re.M)
         ans = re.search(r"^Frames: ([0-9, ]+|none)$", body, re.M)
         two = re.search(r"^Passes: 2$", body, re.M)
         check(cap and flt and ans, "exercise %s lacks a Capture:, Filter: or Frames: line" % num)
-        d, capfile = lab(cap.group(1))
+        d = os.path.join(ARGS.repo, cap.group(1))
+        capfile = os.path.join(d, "capture.pcap")
+        check(os.path.exists(capfile), "exercise %s: no %s" % (num, capfile))
+        if keys:
+            # the key tables come from the daemon's log through ikediag-keys,
+            # run as the exercise says, in the capture's directory
+            d = os.path.join(ARGS.tmp, "training-keys-%s" % num)
+            os.makedirs(d, exist_ok=True)
+            words = [w.replace("DIR", d) for w in keys.group(1).split()]
+            res = subprocess.run([os.path.join(ARGS.repo, "tools", "ikediag-keys")] + words,
+                                 cwd=os.path.dirname(capfile), capture_output=True, text=True)
+            check(res.returncode == 0, "exercise %s: ikediag-keys failed: %s" % (num, res.stderr))
+            os.chmod(d, 0o755)
         args = (["-2"] if two else []) + ["-Y", flt.group(1), "-T", "fields", "-e", "frame.number"]
         got = frames_of(tshark(args, d, capfile).stdout)
         want = [] if ans.group(1) == "none" else [int(x) for x in ans.group(1).replace(" ", "").split(",")]
