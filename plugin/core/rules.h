@@ -28,6 +28,7 @@ enum {
     IKD_SLOT_LIVENESS,              /* rules_liveness.c */
     IKD_SLOT_CERTS,                 /* rules_certs.c */
     IKD_SLOT_REDIRECT,              /* rules_redirect.c */
+    IKD_SLOT_SELECTORS,             /* rules_selectors.c */
     IKD_SLOT_COUNT
 };
 G_STATIC_ASSERT(IKD_SLOT_COUNT <= IKD_FAMILY_SLOTS);

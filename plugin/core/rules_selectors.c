@@ -107,6 +107,73 @@ ts_same(const ikd_ts *a, const ikd_ts *b)
            a->ip_proto == b->ip_proto && a->start_port == b->start_port && a->end_port == b->end_port;
 }
 
+/* A child SA whose answered selectors lie outside the ones asked for
+ * (some IKEv2 stacks answer so instead of TS_UNACCEPTABLE): the family's
+ * state per IKE SA, until the initiator deletes that child SA (the
+ * initiator's way of refusing it, RFC 7296 2.9) or the SA ends. */
+typedef struct selectors_state {
+    ikd_exchange *outside;          /* the exchange whose answer went outside */
+    guint32  spi_i, spi_r;          /* its child SA's SPIs (request, answer) */
+} selectors_state;
+
+static selectors_state *
+selectors_of(ikd_sa *sa)
+{
+    return ikd_sa_family_state(sa, IKD_SLOT_SELECTORS, sizeof(selectors_state));
+}
+
+/* The initiator deletes the child SA of an answer outside its selectors:
+ * the refusal, evident now. */
+static void
+outside_deleted(ikd_rule_ctx *c)
+{
+    selectors_state *st;
+    const ikd_msg *m = c->m;
+    char abuf[64];
+
+    if (!c->sa->family_state[IKD_SLOT_SELECTORS] || m->version < 2 || c->fi->role != IKD_ROLE_REQUEST)
+        return;
+    st = selectors_of(c->sa);
+    if (!st->outside)
+        return;
+    /* the Delete comes from the side that asked for the child SA */
+    const ikd_addr *asker = st->outside->from_initiator ? &c->sa->init_addr : &c->sa->resp_addr;
+    const ikd_addr *answerer = st->outside->from_initiator ? &c->sa->resp_addr : &c->sa->init_addr;
+    if (!ikd_addr_equal(&m->src, asker))
+        return;
+    for (guint i = 0; i < m->n_delete; i++) {
+        const ikd_delete *del = &m->del[i];
+        guint32 spi;
+        if ((del->protocol != IKD_PROTO_ESP && del->protocol != IKD_PROTO_AH) || del->spi_len != 4)
+            continue;
+        spi = (guint32)del->first_spi[0] << 24 | (guint32)del->first_spi[1] << 16 |
+              (guint32)del->first_spi[2] << 8 | del->first_spi[3];
+        if (spi != st->spi_i && spi != st->spi_r)
+            continue;
+        const ikd_digest *rq = st->outside->request.msg, *rs = st->outside->response.msg;
+        char *o = ts_text(rq), *r = ts_text(rs);
+        ikd_finding *f = ikd_report(c->fs, c->sa, st->outside, c->fi->frame, IKD_CAUSE_TS_MISMATCH, TRUE);
+        ikd_finding_evidence(f, rq->frame);
+        ikd_finding_evidence(f, rs->frame);
+        ikd_finding_set(&f->offered, "%s", o);
+        ikd_finding_set(&f->chosen, "%s", r);
+        ikd_finding_set(&f->mismatch, "traffic selectors");
+        ikd_finding_message(f, "Responder %s answered the traffic selectors of frame %u (%s) in frame %u with "
+                            "selectors outside them (%s), without TS_UNACCEPTABLE, and the initiator "
+                            "deleted that child SA (SPI 0x%08x) in frame %u: a traffic selector mismatch "
+                            "refused in silence",
+                            ikd_peer_str(answerer, abuf, sizeof abuf), rq->frame, o, rs->frame, r,
+                            spi, c->fi->frame);
+        ikd_finding_set(&f->hint, "make the subnets mirror each other: the responder's local_ts/leftsubnet "
+                        "must lie within what the initiator asks for as remote_ts/rightsubnet (and vice "
+                        "versa); Cisco: the crypto ACL / traffic selector on both sides");
+        g_free(o);
+        g_free(r);
+        st->outside = NULL;
+        return;
+    }
+}
+
 void
 ikd_rules_selectors(ikd_rule_ctx *c)
 {
@@ -118,6 +185,8 @@ ikd_rules_selectors(ikd_rule_ctx *c)
         return;
 
     if (c->m->version >= 2) {
+        if (c->m->n_delete)
+            outside_deleted(c);
         if (c->fi->role != IKD_ROLE_RESPONSE)
             return;
         rq = c->ex->request.msg;
@@ -147,6 +216,13 @@ ikd_rules_selectors(ikd_rule_ctx *c)
                     if (found && !same &&
                         !(vip && d->ts[k].initiator_side && ikd_addr_equal(&d->ts[k].start, &d->ts[k].end)))
                         narrowed = TRUE;
+                }
+                if (!inside && rq->n_prop && d->n_prop && d->prop[0].protocol != IKD_PROTO_IKE) {
+                    /* outside: wait for what the initiator does with it */
+                    selectors_state *st = selectors_of(c->sa);
+                    st->outside = c->ex;
+                    st->spi_i = rq->prop[0].spi;
+                    st->spi_r = d->prop[0].spi;
                 }
                 if (narrowed && inside) {
                     char *o = ts_text(rq), *r = ts_text(d);

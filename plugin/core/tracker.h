@@ -106,7 +106,7 @@ typedef enum {
 
 /* Rule families keep per-SA state of their own in a slot each (rules.h
  * numbers them); the tracker only frees it with the SA. */
-#define IKD_FAMILY_SLOTS 4
+#define IKD_FAMILY_SLOTS 6
 
 struct ikd_sa {
     guint64  spi_key;               /* tracker's index key: the initiator's SPI */
