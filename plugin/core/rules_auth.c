@@ -119,11 +119,15 @@ id_matches_cert(const ikd_ident *id, const ikd_cert *cert)
     }
 }
 
-/* Another IKE SA of the capture in which the peer at 'addr' authenticated
- * (as initiator or responder) with an identity other than 'id'. */
+/* The peer at 'addr' as another established IKE SA of the capture saw it
+ * (its identity, certificates), for the first such SA whose view 'want'
+ * accepts; *v holds that view.  Only the peer's own most recent SAs are
+ * scanned (ikd_peer_scan_start()). */
+typedef gboolean (*view_want)(const auth_view *v, const ikd_ident *id);
+
 static const ikd_sa *
-identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, const ikd_ident *id,
-                   const ikd_ident **other, guint32 *other_frame)
+view_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, view_want want,
+               const ikd_ident *id, auth_view *v)
 {
     const GPtrArray *sas = ikd_tracker_sas_at(c->t, addr);   /* the peer's SAs only */
     for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
@@ -132,18 +136,47 @@ identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, co
             continue;
         for (int side = 0; side < 2; side++) {
             gboolean init = side == 0;
-            auth_view v;
             if (!ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, addr))
                 continue;
-            ikd_collect_view(sa, init, G_MAXUINT32, &v);
-            if (v.own_id && v.own_id->type == id->type && g_ascii_strcasecmp(v.own_id->text, id->text) != 0) {
-                *other = v.own_id;
-                *other_frame = v.own_id_frame;
+            ikd_collect_view(sa, init, G_MAXUINT32, v);
+            if (want(v, id))
                 return sa;
-            }
         }
     }
     return NULL;
+}
+
+static gboolean
+other_identity(const auth_view *v, const ikd_ident *id)
+{
+    return v->own_id && v->own_id->type == id->type && g_ascii_strcasecmp(v->own_id->text, id->text) != 0;
+}
+
+static gboolean
+same_identity(const auth_view *v, const ikd_ident *id)
+{
+    return v->own_id && v->own_id->type == id->type && g_ascii_strcasecmp(v->own_id->text, id->text) == 0;
+}
+
+static gboolean
+has_named_cert(const auth_view *v, const ikd_ident *id G_GNUC_UNUSED)
+{
+    return v->n_cert && (v->cert[0]->subject[0] || v->cert[0]->alt_names[0]);
+}
+
+/* Another IKE SA of the capture in which the peer at 'addr' authenticated
+ * (as initiator or responder) with an identity other than 'id'. */
+static const ikd_sa *
+identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, const ikd_ident *id,
+                   const ikd_ident **other, guint32 *other_frame)
+{
+    auth_view v;
+    const ikd_sa *sa = view_elsewhere(c, self, addr, other_identity, id, &v);
+    if (sa) {
+        *other = v.own_id;
+        *other_frame = v.own_id_frame;
+    }
+    return sa;
 }
 
 /* Another IKE SA of the capture that authenticated with the peer at 'addr'
@@ -152,24 +185,11 @@ static const ikd_sa *
 same_identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, const ikd_ident *id,
                         guint32 *frame)
 {
-    const GPtrArray *sas = ikd_tracker_sas_at(c->t, addr);
-    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
-        const ikd_sa *sa = g_ptr_array_index(sas, s);
-        if (sa == self || !sa->ike_established || ikd_sa_has_auth_failure(sa))
-            continue;
-        for (int side = 0; side < 2; side++) {
-            gboolean init = side == 0;
-            auth_view v;
-            if (!ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, addr))
-                continue;
-            ikd_collect_view(sa, init, G_MAXUINT32, &v);
-            if (v.own_id && v.own_id->type == id->type && g_ascii_strcasecmp(v.own_id->text, id->text) == 0) {
-                *frame = v.own_id_frame;
-                return sa;
-            }
-        }
-    }
-    return NULL;
+    auth_view v;
+    const ikd_sa *sa = view_elsewhere(c, self, addr, same_identity, id, &v);
+    if (sa)
+        *frame = v.own_id_frame;
+    return sa;
 }
 
 /* The certificate the peer at 'addr' authenticated with in another IKE SA
@@ -177,25 +197,13 @@ same_identity_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *add
 static const ikd_cert *
 cert_elsewhere(ikd_rule_ctx *c, const ikd_sa *self, const ikd_addr *addr, guint32 *frame, const ikd_sa **osa)
 {
-    const GPtrArray *sas = ikd_tracker_sas_at(c->t, addr);
-    for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
-        const ikd_sa *sa = g_ptr_array_index(sas, s);
-        if (sa == self || !sa->ike_established || ikd_sa_has_auth_failure(sa))
-            continue;
-        for (int side = 0; side < 2; side++) {
-            gboolean init = side == 0;
-            auth_view v;
-            if (!ikd_addr_equal(init ? &sa->init_addr : &sa->resp_addr, addr))
-                continue;
-            ikd_collect_view(sa, init, G_MAXUINT32, &v);
-            if (v.n_cert && (v.cert[0]->subject[0] || v.cert[0]->alt_names[0])) {
-                *frame = v.cert_frame;
-                *osa = sa;
-                return v.cert[0];
-            }
-        }
-    }
-    return NULL;
+    auth_view v;
+    const ikd_sa *sa = view_elsewhere(c, self, addr, has_named_cert, NULL, &v);
+    if (!sa)
+        return NULL;
+    *frame = v.cert_frame;
+    *osa = sa;
+    return v.cert[0];
 }
 
 /* The identities of a refusal the wire cannot rule out as the cause, as
