@@ -60,7 +60,9 @@ def main():
                     '-e', 'frame.number'] + sum((['-e', f] for f in fields), [])
             rows = [l.split('\t') for l in run_tshark(a.wrapper, a.plugin_dir, args, capture=cap).stdout.splitlines()]
             check(rows and len(rows) == len(mine), '%s: %d frames with a finding, %d documents' % (cap, len(rows), len(mine)))
-            check(any('1' in r[1 + fields.index('ikediag.failure')].split('\x1f') for r in rows), '%s: no failure' % cap)
+            # -T fields writes a boolean as 1 (4.0) or True (4.4 and later)
+            check(any(set(r[1 + fields.index('ikediag.failure')].split('\x1f')) & {'1', 'True'} for r in rows),
+                  '%s: no failure' % cap)
             for row, doc in zip(rows, mine):
                 lay = doc['layers']
                 check(lay.get('frame_number') == [row[0]], 'frame %s: document is frame %r' % (row[0], lay.get('frame_number')))
