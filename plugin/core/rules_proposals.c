@@ -681,7 +681,6 @@ ikd_rules_proposals_recovered(ikd_rule_ctx *c)
     sas = ikd_tracker_sas_at(c->t, &sa->init_addr);
     for (guint s = ikd_peer_scan_start(sas); sas && s < sas->len; s++) {
         ikd_sa *other = g_ptr_array_index(sas, s);
-        gboolean changed = FALSE;
         if (other != sa && (!ikd_addr_equal(&other->init_addr, &sa->init_addr) ||
                             !ikd_addr_equal(&other->resp_addr, &sa->resp_addr)))
             continue;
@@ -726,16 +725,7 @@ ikd_rules_proposals_recovered(ikd_rule_ctx *c)
                 ikd_finding_evidence(g, rq->frame);
             ikd_finding_evidence(g, now);
             g->recovered_in = now;
-            if (g->failure) {
-                g->failure = FALSE;
-                changed = TRUE;
-                if (g->exchange && g->exchange->diagnosed_in == g->frame)
-                    g->exchange->failed = FALSE;
-            }
-        }
-        if (changed && !ikd_sa_has_failure(other)) {
-            other->child_failed = FALSE;
-            other->outcome = other->ike_established ? IKD_OUTCOME_ESTABLISHED : IKD_OUTCOME_INCOMPLETE;
+            ikd_finding_recovered(g);
         }
     }
     g_free(proof);
