@@ -74,6 +74,10 @@ static expert_field ei_ikediag_undecrypted = EI_INIT;
 
 static dissector_handle_t ikediag_handle;
 static int ikediag_tap = -1;
+/* Who reads an expert info's text: the "expert" tap (the GUI's Expert
+ * Information dialog, tshark -z expert) and _ws.expert.message. */
+static int expert_tap = -1;
+static int hf_expert_message = -1;
 
 /* Preferences (Edit > Preferences > Protocols > IKEDIAG) */
 static guint pref_no_response_retransmits = 3;
@@ -102,6 +106,10 @@ ikediag_init(void)
     cfg.esp_one_way_packets = MAX(pref_esp_one_way_packets, 1);
     ikd_diag_free(diag);
     diag = ikd_diag_new(&cfg);
+    /* Looked up here: at handoff the expert module's fields are not all
+     * registered yet. */
+    expert_tap = find_tap_id("expert");
+    hf_expert_message = proto_registrar_get_id_byname("_ws.expert.message");
     if (!frame_msg) {
         frame_msg = g_new(ikd_msg, 1);
         ikd_msg_init(frame_msg);
@@ -199,9 +207,18 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
         if (f->evidence[i] != pinfo->num)
             proto_item_set_generated(proto_tree_add_uint(ft, hf_ikediag_evidence, tvb, 0, 0, f->evidence[i]));
     }
-    expert_add_info_format(pinfo, ti, f->failure ? &ei_ikediag_cause[f->cause].failure
-                                                 : &ei_ikediag_cause[f->cause].recovered,
-                           "%s", f->message ? f->message : ci->title);
+    expert_field *ei = f->failure ? &ei_ikediag_cause[f->cause].failure
+                                  : &ei_ikediag_cause[f->cause].recovered;
+    /* Formatting the sentence into the expert info costs more than all the
+     * finding's items in a run where nobody reads it (tshark -r without -V):
+     * there the expert info carries its title, which is what
+     * ikediag.expert.* filters and the severity need. */
+    if (f->message && (have_tap_listener(expert_tap) ||
+                       (hf_expert_message > 0 && proto_field_is_referenced(tree, hf_expert_message)) ||
+                       proto_field_is_referenced(tree, ei->hf)))
+        expert_add_info_format(pinfo, ti, ei, "%s", f->message);
+    else
+        expert_add_info(pinfo, ti, ei);
     if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
         col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
 }
@@ -299,6 +316,30 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
                                                        ikd_outcome_name(fi->sa->outcome)));
 }
 
+/* Does anyone read the sentences of the findings made on this frame?  Not
+ * in a one-pass tshark run that prints summary lines and no tree, with no
+ * text field referenced and no tap on ikediag or the expert infos (plain
+ * tshark -r, -Y without -V): there formatting them would be most of what
+ * ikediag costs (docs/performance.md).  The first pass of tshark -2 and
+ * the GUI's first pass build no columns (pinfo->cinfo is NULL) and draw the
+ * frames again later from these records, so they always get the texts. */
+static gboolean
+texts_wanted(packet_info *pinfo, proto_tree *tree)
+{
+    static int *const text_fields[] = {
+        &hf_ikediag_finding, &hf_ikediag_hint, &hf_ikediag_possible_why, &hf_expert_message,
+    };
+
+    if (!pinfo->cinfo || !tree || PTREE_DATA(tree)->visible ||
+        have_tap_listener(ikediag_tap) || have_tap_listener(expert_tap))
+        return TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(text_fields); i++) {
+        if (*text_fields[i] > 0 && proto_field_is_referenced(tree, *text_fields[i]))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static int
 dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -310,11 +351,13 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     if (!PINFO_FD_VISITED(pinfo)) {
         if (!ikd_extract(pinfo, tvb, tree, frame_msg))
             return 0;
+        ikd_diag_set_texts(diag, texts_wanted(pinfo, tree));
         fi = ikd_diag_add(diag, frame_msg);
+
     } else {
         /* A second pass means the whole capture has been seen. */
         if (!ikd_diag_finished(diag))
-            ikd_diag_finish(diag);
+            ikd_diag_finish(diag);     /* it turns the texts on for good */
         fi = ikd_diag_lookup(diag, pinfo->num);
     }
     if (!fi)

@@ -103,9 +103,9 @@ note_proof(ikd_diag *dg, ikd_sa *sa, ikd_frame_info *fi)
             continue;
         if (!why)
             why = ikd_sa_proof_text(dg->t, sa);
-        char *msg = g_strdup_printf("%s; the IKE SA is established nonetheless: %s", f->message, why);
-        g_free(f->message);
-        f->message = msg;
+        if (f->message)
+            ikd_finding_take_message(f, g_strdup_printf("%s; the IKE SA is established nonetheless: %s",
+                                                        f->message, why));
         ikd_finding_evidence(f, sa->proof_frame);
         ikd_finding_evidence(f, sa->proof_other);
     }
@@ -126,6 +126,12 @@ update_outcome(ikd_diag *dg, ikd_rule_ctx *c)
     if (sa->outcome != IKD_OUTCOME_FAILED && sa->outcome != IKD_OUTCOME_CHILD_FAILED &&
         sa->ike_established)
         sa->outcome = IKD_OUTCOME_ESTABLISHED;
+}
+
+void
+ikd_diag_set_texts(ikd_diag *dg, gboolean texts)
+{
+    ikd_findings_set_texts(dg->fs, texts);
 }
 
 ikd_frame_info *
@@ -165,6 +171,8 @@ ikd_diag_finish(ikd_diag *dg)
     if (dg->finished)
         return;
     dg->finished = TRUE;
+    /* whoever finishes (a later pass, the statistics) reads the findings */
+    ikd_findings_set_texts(dg->fs, TRUE);
     for (ikd_sa *sa = ikd_tracker_sas(dg->t); sa; sa = sa->next) {
         if (sa->finished_at && sa->finished_at == sa->touched)
             continue;           /* nothing new since the last time */

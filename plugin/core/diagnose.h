@@ -23,6 +23,9 @@ void ikd_diag_free(ikd_diag *dg);
  * returns its earlier record untouched. */
 ikd_frame_info *ikd_diag_add(ikd_diag *dg, const ikd_msg *m);
 ikd_frame_info *ikd_diag_lookup(ikd_diag *dg, guint32 frame);
+/* Whether the findings of the frames added from now on get their sentences
+ * (ikd_findings_set_texts()); on by default. */
+void ikd_diag_set_texts(ikd_diag *dg, gboolean texts);
 
 /* End of capture (second pass, statistics): conclusions that need to know
  * nothing more will come, e.g. a request still unanswered at the end.  New

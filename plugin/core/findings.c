@@ -11,6 +11,7 @@
 struct ikd_findings {
     ikd_tracker *t;
     GPtrArray   *all;               /* every finding, for freeing */
+    gboolean     no_texts;          /* ikd_findings_set_texts(FALSE) */
 };
 
 static void
@@ -45,6 +46,18 @@ ikd_findings_free(ikd_findings *fs)
     g_free(fs);
 }
 
+void
+ikd_findings_set_texts(ikd_findings *fs, gboolean texts)
+{
+    fs->no_texts = !texts;
+}
+
+gboolean
+ikd_findings_texts(const ikd_findings *fs)
+{
+    return !fs->no_texts;
+}
+
 guint32
 ikd_findings_count(const ikd_findings *fs)
 {
@@ -58,6 +71,7 @@ ikd_report(ikd_findings *fs, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
     ikd_finding *f = g_new0(ikd_finding, 1);
     ikd_frame_info *fi;
 
+    f->no_texts = fs->no_texts;
     f->cause = cause;
     f->failure = failure;
     f->frame = frame;
@@ -167,7 +181,7 @@ ikd_finding_possible(ikd_finding *f, ikd_cause cause, const char *fmt, ...)
         return FALSE;
     va_start(ap, fmt);
     f->possible[f->n_possible].cause = cause;
-    f->possible[f->n_possible].why = g_strdup_vprintf(fmt, ap);
+    f->possible[f->n_possible].why = f->no_texts ? NULL : g_strdup_vprintf(fmt, ap);
     f->n_possible++;
     va_end(ap);
     return TRUE;
@@ -177,6 +191,8 @@ void
 ikd_finding_message(ikd_finding *f, const char *fmt, ...)
 {
     va_list ap;
+    if (f->no_texts)
+        return;
     va_start(ap, fmt);
     g_free(f->message);
     f->message = g_strdup_vprintf(fmt, ap);
@@ -201,4 +217,27 @@ ikd_sa_has_cause(const ikd_sa *sa, ikd_cause cause)
             return TRUE;
     }
     return FALSE;
+}
+
+void
+ikd_finding_take_message(ikd_finding *f, char *msg)
+{
+    if (f->no_texts) {
+        g_free(msg);
+        return;
+    }
+    g_free(f->message);
+    f->message = msg;
+}
+
+void
+ikd_finding_hint(ikd_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    if (f->no_texts)
+        return;
+    va_start(ap, fmt);
+    g_free(f->hint);
+    f->hint = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
 }

@@ -31,6 +31,8 @@ typedef struct ikd_finding {
     guint8    n_evidence;
     char     *message;              /* a full sentence with frames and values */
     char     *offered, *chosen, *mismatch, *hint;   /* NULL when not known */
+    gboolean  no_texts;             /* message, hint and possible[].why are left out
+                                       (ikd_findings_set_texts()); the rest never is */
     ikd_sa   *sa;
     ikd_exchange *exchange;         /* NULL when not about one exchange */
     guint32   recovered_in;         /* a refusal the peers got past: the frame that shows it
@@ -46,6 +48,15 @@ typedef struct ikd_findings ikd_findings;
 ikd_findings *ikd_findings_new(ikd_tracker *t);
 void ikd_findings_free(ikd_findings *fs);
 guint32 ikd_findings_count(const ikd_findings *fs);
+/* Whether findings made from now on get their sentences: the message, the
+ * hint and what tells each possible cause apart (on by default).  The edge
+ * turns them off for frames whose sentences nobody will read (a tshark run
+ * that prints no tree, taps nothing and keeps no frame for a later pass):
+ * formatting them is most of what a finding costs.  Cause, failure,
+ * evidence, offered, chosen and mismatch are always filled, as rules read
+ * them. */
+void ikd_findings_set_texts(ikd_findings *fs, gboolean texts);
+gboolean ikd_findings_texts(const ikd_findings *fs);
 
 /* Report a finding on frame 'frame' (its first evidence).  A failure marks
  * the SA failed (or its child failed, once the IKE SA is up) and the
@@ -59,6 +70,10 @@ void ikd_finding_evidence(ikd_finding *f, guint32 frame);
  * from the second pass on (tshark -2, the GUI). */
 void ikd_finding_recovered(ikd_finding *f);
 void ikd_finding_message(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Replaces the message with 'msg' (a g_malloc'ed string the finding takes
+ * over), or frees 'msg' when the finding has no texts. */
+void ikd_finding_take_message(ikd_finding *f, char *msg);
+void ikd_finding_hint(ikd_finding *f, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Add 'cause' as another cause the finding's evidence fits, after those
  * added before (most likely first), with what tells it apart.  A cause
  * outside causes.def, the finding's own cause or one already listed is

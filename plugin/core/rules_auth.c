@@ -253,10 +253,10 @@ diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, con
                             v->own_id_frame, v->cert_frame, ct->subject,
                             ct->alt_names[0] ? " (subjectAltName " : "", ct->alt_names,
                             ct->alt_names[0] ? ")" : "");
-        ikd_finding_set(&f->hint, "make the identity one the certificate holds: strongSwan swanctl.conf "
-                        "local { id = ... } (ipsec.conf leftid=) on the %s and remote { id = ... } (rightid=) "
-                        "on the peer; libreswan leftid=/rightid= (rightid=%%fromcert); Cisco crypto isakmp "
-                        "identity dn / crypto ikev2 profile identity local", refused);
+        ikd_finding_hint(f, "make the identity one the certificate holds: strongSwan swanctl.conf "
+                         "local { id = ... } (ipsec.conf leftid=) on the %s and remote { id = ... } (rightid=) "
+                         "on the peer; libreswan leftid=/rightid= (rightid=%%fromcert); Cisco crypto isakmp "
+                         "identity dn / crypto ikev2 profile identity local", refused);
         return TRUE;
     }
 
@@ -270,9 +270,9 @@ diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, con
                             "credentials or connection for the new identity",
                             verifier, refused, refusal, refused, ikd_peer_str(refused_addr, abuf, sizeof abuf),
                             v->own_id->text, v->own_id_frame, other->text, other_frame, osa->number);
-        ikd_finding_set(&f->hint, "use the identity the peer is configured for (strongSwan swanctl.conf local.id / "
-                        "remote.id, ipsec.conf leftid/rightid and the ipsec.secrets selectors; libreswan "
-                        "leftid/rightid; Cisco crypto isakmp identity, crypto ikev2 profile match identity remote)");
+        ikd_finding_hint(f, "use the identity the peer is configured for (strongSwan swanctl.conf local.id / "
+                         "remote.id, ipsec.conf leftid/rightid and the ipsec.secrets selectors; libreswan "
+                         "leftid/rightid; Cisco crypto isakmp identity, crypto ikev2 profile match identity remote)");
         return TRUE;
     }
 
@@ -289,9 +289,9 @@ diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, con
                             verifier, refusal, v->asked_id_frame, v->asked_id->text,
                             ikd_peer_str(&c->sa->resp_addr, abuf, sizeof abuf), other->text, other_frame,
                             osa->number);
-        ikd_finding_set(&f->hint, "set the initiator's idea of the remote identity to what the responder uses "
-                        "(strongSwan swanctl.conf remote { id = %s }, ipsec.conf rightid=%s; libreswan rightid=; "
-                        "Cisco crypto ikev2 profile match identity remote)", other->text, other->text);
+        ikd_finding_hint(f, "set the initiator's idea of the remote identity to what the responder uses "
+                         "(strongSwan swanctl.conf remote { id = %s }, ipsec.conf rightid=%s; libreswan rightid=; "
+                         "Cisco crypto ikev2 profile match identity remote)", other->text, other->text);
         return TRUE;
     }
 
@@ -312,10 +312,10 @@ diagnose_identity(ikd_rule_ctx *c, const auth_view *v, const char *verifier, con
                             v->asked_id->text, other_frame, osa->number, rc->subject,
                             rc->alt_names[0] ? " (subjectAltName " : "", rc->alt_names,
                             rc->alt_names[0] ? ")" : "");
-        ikd_finding_set(&f->hint, "ask for an identity the responder's certificate holds (strongSwan swanctl.conf "
-                        "remote { id = ... }, ipsec.conf rightid=; libreswan rightid=%%fromcert or the subject; Cisco "
-                        "crypto ikev2 profile match identity remote), or give the responder a certificate and "
-                        "local id for it");
+        ikd_finding_hint(f, "ask for an identity the responder's certificate holds (strongSwan swanctl.conf "
+                         "remote { id = ... }, ipsec.conf rightid=; libreswan rightid=%%fromcert or the subject; Cisco "
+                         "crypto ikev2 profile match identity remote), or give the responder a certificate and "
+                         "local id for it");
         return TRUE;
     }
     return FALSE;
@@ -354,8 +354,8 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
         ikd_finding_message(f, "%s refused the %s's phase 1 identity%s%s%s with INVALID_ID_INFORMATION in frame %u",
                             verifier, refused, v.own_id ? " \"" : "", v.own_id ? v.own_id->text : "",
                             v.own_id ? "\"" : "", c->fi->frame);
-        ikd_finding_set(&f->hint, "make the identities match the peer's configuration (strongSwan leftid/rightid "
-                        "or local.id/remote.id; libreswan leftid/rightid; Cisco crypto isakmp identity)");
+        ikd_finding_hint(f, "make the identities match the peer's configuration (strongSwan leftid/rightid "
+                         "or local.id/remote.id; libreswan leftid/rightid; Cisco crypto isakmp identity)");
         return;
     }
     if (!psk && ikd_diagnose_cert_trust(c, &v, n, verifier, refusal))
@@ -384,10 +384,10 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                                 v.asked_id ? " or does not own the requested identity (IDr) \"" : "",
                                 v.asked_id ? v.asked_id->text : "", v.asked_id ? "\"" : "",
                                 v.cert[0]->subject, shared_frame);
-            ikd_finding_set(&f->hint, "give the responder a connection for this identity (strongSwan swanctl.conf "
-                            "remote { id = %s } and local { id = ... } matching the IDr; ipsec.conf rightid=/leftid=; "
-                            "libreswan rightid=/leftid=; Cisco crypto ikev2 profile match identity remote fqdn ...)",
-                            v.own_id->text);
+            ikd_finding_hint(f, "give the responder a connection for this identity (strongSwan swanctl.conf "
+                             "remote { id = %s } and local { id = ... } matching the IDr; ipsec.conf rightid=/leftid=; "
+                             "libreswan rightid=/leftid=; Cisco crypto ikev2 profile match identity remote fqdn ...)",
+                             v.own_id->text);
             ikd_finding_possible(f, IKD_CAUSE_CERT_UNTRUSTED, "if the responder does not trust \"%s\" after all, "
                                  "or the certificate is revoked: its log says \"no trusted ... public key found\" "
                                  "(a CERTREQ of the initiator naming other CAs than the responder's would point "
@@ -417,10 +417,10 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                                 verifier, refusal, v.cred->frame, iv.cred->frame, id_type_name(v.own_id->type),
                                 v.own_id->text, v.own_id_frame,
                                 v.asked_id ? "" : "; the initiator sent no IDr, so its expectation is not on the wire");
-            ikd_finding_set(&f->hint, "make the initiator's remote identity match what the responder uses (\"%s\"): "
-                            "strongSwan swanctl.conf remote { id = %s } (ipsec.conf rightid=%s), or the responder's "
-                            "local.id/leftid; libreswan rightid=; Cisco crypto ikev2 profile match identity remote",
-                            v.own_id->text, v.own_id->text, v.own_id->text);
+            ikd_finding_hint(f, "make the initiator's remote identity match what the responder uses (\"%s\"): "
+                             "strongSwan swanctl.conf remote { id = %s } (ipsec.conf rightid=%s), or the responder's "
+                             "local.id/leftid; libreswan rightid=; Cisco crypto ikev2 profile match identity remote",
+                             v.own_id->text, v.own_id->text, v.own_id->text);
             return;
         }
     }
@@ -438,12 +438,12 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                             "keys differ, or the %s has no key or connection for that identity",
                             verifier, refused, v.own_id ? " as \"" : "", v.own_id ? v.own_id->text : "",
                             v.own_id ? "\"" : "", refusal, where, ikd_side_name(!refused_init));
-        ikd_finding_set(&f->hint, "set the same secret on both peers for these identities (strongSwan swanctl.conf "
-                        "secrets { ike-x { id-1 = ...; id-2 = ...; secret = ... } } with local/remote id; "
-                        "ipsec.conf leftid/rightid with authby=secret and ipsec.secrets \"<leftid> <rightid> : "
-                        "PSK ...\"; libreswan authby=secret, leftid/rightid and ipsec.secrets; Cisco "
-                        "crypto ikev2 keyring pre-shared-key / crypto isakmp key ... address, tunnel-group "
-                        "ipsec-attributes pre-shared-key)");
+        ikd_finding_hint(f, "set the same secret on both peers for these identities (strongSwan swanctl.conf "
+                         "secrets { ike-x { id-1 = ...; id-2 = ...; secret = ... } } with local/remote id; "
+                         "ipsec.conf leftid/rightid with authby=secret and ipsec.secrets \"<leftid> <rightid> : "
+                         "PSK ...\"; libreswan authby=secret, leftid/rightid and ipsec.secrets; Cisco "
+                         "crypto ikev2 keyring pre-shared-key / crypto isakmp key ... address, tunnel-group "
+                         "ipsec-attributes pre-shared-key)");
         possible_identity(c, f, &v);
         return;
     }
@@ -455,11 +455,11 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
         ikd_finding_message(f, "%s refused the %s's EAP authentication (%s)%s%s%s: the EAP credentials (user name "
                             "or password) or the EAP method do not match", verifier, refused, refusal,
                             v.own_id ? "; identity \"" : "", v.own_id ? v.own_id->text : "", v.own_id ? "\"" : "");
-        ikd_finding_set(&f->hint, "check the EAP identity and secret and the EAP method on both sides (strongSwan "
-                        "swanctl.conf remote { auth = eap-mschapv2; eap_id = ... } and secrets { eap-x { id = ...; "
-                        "secret = ... } }, ipsec.conf rightauth=eap-mschapv2 / ipsec.secrets \"user : EAP ...\"; "
-                        "libreswan has no EAP server; Cisco aaa authentication / crypto ikev2 profile authentication "
-                        "remote eap)");
+        ikd_finding_hint(f, "check the EAP identity and secret and the EAP method on both sides (strongSwan "
+                         "swanctl.conf remote { auth = eap-mschapv2; eap_id = ... } and secrets { eap-x { id = ...; "
+                         "secret = ... } }, ipsec.conf rightauth=eap-mschapv2 / ipsec.secrets \"user : EAP ...\"; "
+                         "libreswan has no EAP server; Cisco aaa authentication / crypto ikev2 profile authentication "
+                         "remote eap)");
         return;
     }
     ikd_finding_message(f, "%s refused the %s's authentication (%s); method: %s%s%s%s%s",
@@ -467,11 +467,11 @@ diagnose_refusal(ikd_rule_ctx *c, const ikd_notify *n, gboolean refused_init)
                         method ? ikd_auth_method_name(v2 ? 2 : 1, method) : "not visible",
                         v.own_id ? ", identity \"" : "", v.own_id ? v.own_id->text : "", v.own_id ? "\"" : "",
                         v.n_cert ? "; the certificate is valid at capture time and matches the identity" : "");
-    ikd_finding_set(&f->hint, "check the credentials and the identities both peers expect (strongSwan swanctl.conf "
-                    "local/remote auth, id, certs, cacerts; ipsec.conf leftauth/rightauth, leftid/rightid, "
-                    "leftcert; libreswan leftid/rightid, leftcert, authby=; Cisco identity, trustpoint, "
-                    "authentication method in the IKE profile/policy), revocation (CRL/OCSP) and that the "
-                    "private key belongs to the certificate");
+    ikd_finding_hint(f, "check the credentials and the identities both peers expect (strongSwan swanctl.conf "
+                     "local/remote auth, id, certs, cacerts; ipsec.conf leftauth/rightauth, leftid/rightid, "
+                     "leftcert; libreswan leftid/rightid, leftcert, authby=; Cisco identity, trustpoint, "
+                     "authentication method in the IKE profile/policy), revocation (CRL/OCSP) and that the "
+                     "private key belongs to the certificate");
     if (v.n_cert && !psk)
         ikd_finding_possible(f, IKD_CAUSE_CERT_UNTRUSTED, "the verifier may not trust the issuer \"%s\" or the "
                              "certificate may be revoked; the capture does not hold the CA's certificate",
@@ -546,11 +546,11 @@ eap_failure(ikd_rule_ctx *c)
                         "(EAP method %s%s%s): the EAP user name or password is wrong, or the method is not "
                         "accepted for this user", ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->fi->frame,
                         mbuf, who, last);
-    ikd_finding_set(&f->hint, "check the EAP identity and password and the EAP method on both sides (strongSwan "
-                    "swanctl.conf secrets { eap-x { id = ...; secret = ... } } and remote { auth = eap-md5 / "
-                    "eap-mschapv2 / eap-radius; eap_id = %%any }, ipsec.conf rightauth=eap-... and ipsec.secrets "
-                    "\"user : EAP \"...\"\"; the RADIUS server's log when eap-radius is used; Cisco: the AAA "
-                    "server and crypto ikev2 profile authentication remote eap)");
+    ikd_finding_hint(f, "check the EAP identity and password and the EAP method on both sides (strongSwan "
+                     "swanctl.conf secrets { eap-x { id = ...; secret = ... } } and remote { auth = eap-md5 / "
+                     "eap-mschapv2 / eap-radius; eap_id = %%any }, ipsec.conf rightauth=eap-... and ipsec.secrets "
+                     "\"user : EAP \"...\"\"; the RADIUS server's log when eap-radius is used; Cisco: the AAA "
+                     "server and crypto ikev2 profile authentication remote eap)");
 }
 
 

@@ -233,18 +233,18 @@ ikd_diagnose_cert_validity(ikd_rule_ctx *c, const auth_view *v, const char *veri
                             "(issuer \"%s\") the %s sent in frame %u expired on %s, before the capture "
                             "time %s", verifier, refused, refusal, i ? "CA" : "end-entity", ct->subject,
                             ct->issuer, refused, v->cert_frame, na, cap);
-        ikd_finding_set(&f->hint, "renew the %s's certificate \"%s\" and load it (%s); if it should still "
-                        "be valid, the clocks are wrong: check NTP on both peers", refused, ct->subject,
-                        cert_hint_tail());
+        ikd_finding_hint(f, "renew the %s's certificate \"%s\" and load it (%s); if it should still "
+                         "be valid, the clocks are wrong: check NTP on both peers", refused, ct->subject,
+                         cert_hint_tail());
     } else {
         ikd_finding_message(f, "%s refused the %s's authentication (%s): the %s certificate \"%s\" "
                             "(issuer \"%s\") the %s sent in frame %u is not valid before %s, after the "
                             "capture time %s", verifier, refused, refusal, i ? "CA" : "end-entity",
                             ct->subject, ct->issuer, refused, v->cert_frame, nb, cap);
-        ikd_finding_set(&f->hint, "the verifying peer's clock is behind or the certificate was issued with a "
-                        "future start date: check NTP on both peers, or reissue \"%s\" with a current "
-                        "notBefore (strongSwan pki --issue --not-before, openssl -startdate) and load it (%s)",
-                        ct->subject, cert_hint_tail());
+        ikd_finding_hint(f, "the verifying peer's clock is behind or the certificate was issued with a "
+                         "future start date: check NTP on both peers, or reissue \"%s\" with a current "
+                         "notBefore (strongSwan pki --issue --not-before, openssl -startdate) and load it (%s)",
+                         ct->subject, cert_hint_tail());
     }
     g_free(nb);
     g_free(na);
@@ -338,11 +338,11 @@ ikd_diagnose_cert_trust(ikd_rule_ctx *c, const auth_view *v, const ikd_notify *n
         g_free(own);
         g_string_free(aki, TRUE);
     }
-    ikd_finding_set(&f->hint, "make the %s trust the CA \"%s\" (strongSwan: its certificate in "
-                    "/etc/swanctl/x509ca and swanctl --load-creds, ipsec.conf: /etc/ipsec.d/cacerts; "
-                    "libreswan: certutil -A -t CT,, into the NSS database; Cisco: crypto pki trustpoint and "
-                    "crypto pki authenticate), or issue the %s's certificate from a CA it already trusts",
-                    verifier_side, ee->issuer, refused);
+    ikd_finding_hint(f, "make the %s trust the CA \"%s\" (strongSwan: its certificate in "
+                     "/etc/swanctl/x509ca and swanctl --load-creds, ipsec.conf: /etc/ipsec.d/cacerts; "
+                     "libreswan: certutil -A -t CT,, into the NSS database; Cisco: crypto pki trustpoint and "
+                     "crypto pki authenticate), or issue the %s's certificate from a CA it already trusts",
+                     verifier_side, ee->issuer, refused);
     g_free(asked);
     return TRUE;
 }
@@ -442,8 +442,8 @@ ikd_cert_accepted_out_of_date(ikd_rule_ctx *c)
                         "the authentication succeeded: the capture's clock is off or the peer does not "
                         "check validity", ikd_side_name(TRUE), ct->subject, v.cert_frame,
                         expired ? "expired since" : "not valid before", bound, cap);
-    ikd_finding_set(&f->hint, "check the clocks (NTP); renew the certificate before the peers enforce it (%s)",
-                    cert_hint_tail());
+    ikd_finding_hint(f, "check the clocks (NTP); renew the certificate before the peers enforce it (%s)",
+                     cert_hint_tail());
     g_free(bound);
     g_free(cap);
 }
@@ -476,9 +476,9 @@ ikd_cert_responder_out_of_date(ikd_rule_ctx *c)
                         i ? "CA" : "end-entity", ct->subject, ct->issuer, v.cert_frame,
                         expired ? "expired on" : "is not valid before", expired ? na : nb,
                         expired ? "before" : "after", cap);
-    ikd_finding_set(&f->hint, "%s the responder's certificate \"%s\" and load it (%s); if it should be "
-                    "valid, check the clocks (NTP) on both peers", expired ? "renew" : "reissue", ct->subject,
-                    cert_hint_tail());
+    ikd_finding_hint(f, "%s the responder's certificate \"%s\" and load it (%s); if it should be "
+                     "valid, check the clocks (NTP) on both peers", expired ? "renew" : "reissue", ct->subject,
+                     cert_hint_tail());
     g_free(nb);
     g_free(na);
     g_free(cap);

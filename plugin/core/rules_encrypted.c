@@ -264,15 +264,14 @@ ike_auth_refused(ikd_rule_ctx *c)
     /* What the clear IKE_SA_INIT tells about the authentication. */
     guint32 ev = 0;
     char *known = ikd_auth_known(c->sa, &ev);
-    char *msg = g_strdup_printf("%s; %s", f->message, known);
-    g_free(f->message);
-    f->message = msg;
+    if (f->message)
+        ikd_finding_take_message(f, g_strdup_printf("%s; %s", f->message, known));
     ikd_finding_evidence(f, ev);
     g_free(known);
     char *key = ikd_key_hint(c->sa);
-    ikd_finding_set(&f->hint, "the responder's log names the reason (strongSwan: \"no matching peer config "
-                    "found\", \"tried N shared keys ... failed\", \"no trusted ... public key found\"); compare "
-                    "the identities, pre-shared keys and certificates of both peers. To see the notify, %s", key);
+    ikd_finding_hint(f, "the responder's log names the reason (strongSwan: \"no matching peer config "
+                     "found\", \"tried N shared keys ... failed\", \"no trusted ... public key found\"); compare "
+                     "the identities, pre-shared keys and certificates of both peers. To see the notify, %s", key);
     g_free(key);
     return TRUE;
 }
@@ -325,9 +324,9 @@ child_sa_refused(ikd_rule_ctx *c)
                         IKD_MIN_IKE_SA_LEN + IKD_MIN_NONCE_LEN + IKD_MIN_KE_LEN);
     g_free(room);
     char *key = ikd_key_hint(c->sa);
-    ikd_finding_set(&f->hint, "compare the child SA settings of both peers for a rekey or additional child SA: "
-                    "ESP proposals and their PFS group (strongSwan esp_proposals, libreswan esp= / pfs=, Cisco "
-                    "set pfs), traffic selectors; to see the notify, %s", key);
+    ikd_finding_hint(f, "compare the child SA settings of both peers for a rekey or additional child SA: "
+                     "ESP proposals and their PFS group (strongSwan esp_proposals, libreswan esp= / pfs=, Cisco "
+                     "set pfs), traffic selectors; to see the notify, %s", key);
     g_free(key);
     return TRUE;
 }
@@ -365,12 +364,12 @@ child_retry_answered(ikd_rule_ctx *c)
         ikd_finding_recovered(f);
         ikd_finding_evidence(f, ex->request.frame);
         ikd_finding_evidence(f, c->fi->frame);
-        char *msg = g_strdup_printf("%s. Recovered: the requester tried again in frame %u, and that request was "
-                                    "answered in full (%u bytes) in frame %u, as after INVALID_KE_PAYLOAD (retried "
-                                    "with the group asked for) or TEMPORARY_FAILURE",
-                                    f->message, ex->request.frame, r.length, c->fi->frame);
-        g_free(f->message);
-        f->message = msg;
+        if (f->message)
+            ikd_finding_take_message(f, g_strdup_printf("%s. Recovered: the requester tried again in frame %u, and "
+                                                        "that request was answered in full (%u bytes) in frame %u, "
+                                                        "as after INVALID_KE_PAYLOAD (retried with the group asked "
+                                                        "for) or TEMPORARY_FAILURE",
+                                                        f->message, ex->request.frame, r.length, c->fi->frame));
         return;
     }
 }
@@ -415,9 +414,9 @@ phase1_refused(ikd_rule_ctx *c)
                         ikd_peer_str(&c->m->src, abuf, sizeof abuf), mm->request.frame, c->fi->frame,
                         method ? ikd_auth_method_name(1, method) : "method not seen");
     char *key = ikd_key_hint(c->sa);
-    ikd_finding_set(&f->hint, "the responder's log names the reason; compare identities (strongSwan "
-                    "local/remote id, leftid/rightid; libreswan leftid/rightid; Cisco crypto isakmp identity), "
-                    "certificates and trusted CAs of both peers. To see the notify, %s", key);
+    ikd_finding_hint(f, "the responder's log names the reason; compare identities (strongSwan "
+                     "local/remote id, leftid/rightid; libreswan leftid/rightid; Cisco crypto isakmp identity), "
+                     "certificates and trusted CAs of both peers. To see the notify, %s", key);
     g_free(key);
     return TRUE;
 }
@@ -500,10 +499,10 @@ quick_mode_refused(ikd_rule_ctx *c)
         g_string_free(s, TRUE);
     }
     char *key = ikd_key_hint(c->sa);
-    ikd_finding_set(&f->hint, "compare the phase 2 settings of both peers: ESP proposals and PFS group "
-                    "(strongSwan esp_proposals / esp=, libreswan phase2alg= / pfs=, Cisco crypto ipsec "
-                    "transform-set and set pfs), and the protected networks (local_ts/remote_ts, "
-                    "leftsubnet/rightsubnet, the crypto ACL). To see the notify, %s", key);
+    ikd_finding_hint(f, "compare the phase 2 settings of both peers: ESP proposals and PFS group "
+                     "(strongSwan esp_proposals / esp=, libreswan phase2alg= / pfs=, Cisco crypto ipsec "
+                     "transform-set and set pfs), and the protected networks (local_ts/remote_ts, "
+                     "leftsubnet/rightsubnet, the crypto ACL). To see the notify, %s", key);
     g_free(key);
     return TRUE;
 }
@@ -595,8 +594,8 @@ encrypted_note(ikd_rule_ctx *c)
         ikd_finding_message(f, "%s answered the %s of frame %u, but Wireshark could not decrypt the answer: "
                             "an earlier message of this IKE SA (frame %u) is truncated or malformed, and "
                             "decryption needs it; the outcome is unknown", peer, what, ex->request.frame, bad);
-        ikd_finding_set(&f->hint, "if frames were cut by the capture's snapshot length, capture with "
-                        "tcpdump -s 0 (dumpcap -s 0) so that whole IKE messages are kept");
+        ikd_finding_hint(f, "if frames were cut by the capture's snapshot length, capture with "
+                         "tcpdump -s 0 (dumpcap -s 0) so that whole IKE messages are kept");
         return;
     }
     if (crossed)
@@ -620,9 +619,8 @@ encrypted_note(ikd_rule_ctx *c)
         /* What the clear IKE_SA_INIT tells about the authentication. */
         guint32 ev = 0;
         char *known = ikd_auth_known(c->sa, &ev);
-        char *msg = g_strdup_printf("%s; %s", f->message, known);
-        g_free(f->message);
-        f->message = msg;
+        if (f->message)
+            ikd_finding_take_message(f, g_strdup_printf("%s; %s", f->message, known));
         ikd_finding_evidence(f, ev);
         g_free(known);
     }
@@ -630,10 +628,10 @@ encrypted_note(ikd_rule_ctx *c)
     if (bad)
         /* No message of the SA decrypted: no key, or one that the
          * malformed message keeps from working; say both, claim neither. */
-        ikd_finding_set(&f->hint, "to see the outcome, %s (if a key is configured already: frame %u is "
-                        "malformed, and IKEv1 decryption needs every earlier message whole)", key, bad);
+        ikd_finding_hint(f, "to see the outcome, %s (if a key is configured already: frame %u is "
+                         "malformed, and IKEv1 decryption needs every earlier message whole)", key, bad);
     else
-        ikd_finding_set(&f->hint, "to see the outcome, %s", key);
+        ikd_finding_hint(f, "to see the outcome, %s", key);
     g_free(key);
 }
 

@@ -59,9 +59,9 @@ ikd_rules_aggressive_refused(ikd_rule_ctx *c)
                         "hash was exchanged: it refuses Aggressive Mode with a pre-shared key by policy, not because "
                         "of a wrong key (Aggressive Mode exposes a PSK hash to offline cracking)",
                         ikd_peer_str(&m->src, abuf, sizeof abuf), am->request.frame);
-    ikd_finding_set(&f->hint, "use Main Mode (strongSwan aggressive = no; libreswan aggressive=no; Cisco: no crypto "
-                    "isakmp aggressive-mode) or better IKEv2; strongSwan accepts Aggressive Mode PSK as responder only with "
-                    "charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes");
+    ikd_finding_hint(f, "use Main Mode (strongSwan aggressive = no; libreswan aggressive=no; Cisco: no crypto "
+                     "isakmp aggressive-mode) or better IKEv2; strongSwan accepts Aggressive Mode PSK as responder only with "
+                     "charon.i_dont_care_about_security_and_use_aggressive_mode_psk = yes");
     return TRUE;
 }
 
@@ -84,9 +84,9 @@ ikd_rules_hygiene(ikd_rule_ctx *c)
             ikd_finding_message(f, "%s chose a weak %s proposal %s: %s",
                                 ikd_peer_str(&c->m->src, abuf, sizeof abuf),
                                 d->prop[0].protocol == IKD_PROTO_IKE ? "IKE" : "ESP", chosen, w);
-            ikd_finding_set(&f->hint, "prefer AEAD or SHA-2 with a strong group, e.g. %s=aes256gcm16-prfsha384-ecp384 "
-                            "or aes256-sha256-modp3072, and remove the weak algorithms from both peers",
-                            d->prop[0].protocol == IKD_PROTO_IKE ? "ike" : "esp");
+            ikd_finding_hint(f, "prefer AEAD or SHA-2 with a strong group, e.g. %s=aes256gcm16-prfsha384-ecp384 "
+                             "or aes256-sha256-modp3072, and remove the weak algorithms from both peers",
+                             d->prop[0].protocol == IKD_PROTO_IKE ? "ike" : "esp");
             g_free(chosen);
             g_free(w);
         }
@@ -100,8 +100,8 @@ ikd_rules_hygiene(ikd_rule_ctx *c)
             ikd_finding_message(f, "Aggressive Mode with a pre-shared key: frame %u carries the responder's HASH in "
                                 "clear text, which lets anyone who captured it test PSK guesses offline "
                                 "(ike-scan/psk-crack); IKEv1 itself is deprecated (RFC 9395)", c->fi->frame);
-            ikd_finding_set(&f->hint, "use Main Mode or, better, IKEv2 (strongSwan aggressive=no / keyexchange=ikev2; "
-                            "libreswan aggressive=no; Cisco crypto isakmp aggressive-mode disable)");
+            ikd_finding_hint(f, "use Main Mode or, better, IKEv2 (strongSwan aggressive=no / keyexchange=ikev2; "
+                             "libreswan aggressive=no; Cisco crypto isakmp aggressive-mode disable)");
         }
     }
 }

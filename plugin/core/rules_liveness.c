@@ -53,12 +53,12 @@ static void
 dpd_hint(ikd_finding *f, const ikd_addr *peer, guint32 last)
 {
     char abuf[64];
-    ikd_finding_set(&f->hint, "check that %s is up and reachable: it stopped answering after frame %u "
-                    "(reboot, address change, firewall, or a NAT mapping that timed out: keep it alive with "
-                    "strongSwan charon.keep_alive, libreswan nat-keepalive); to bring the tunnel back by "
-                    "itself use strongSwan dpd_action = restart (or start_action = trap), libreswan "
-                    "dpdaction=restart, Cisco crypto isakmp keepalive with an auto-reconnecting crypto map",
-                    ikd_peer_str(peer, abuf, sizeof abuf), last);
+    ikd_finding_hint(f, "check that %s is up and reachable: it stopped answering after frame %u "
+                     "(reboot, address change, firewall, or a NAT mapping that timed out: keep it alive with "
+                     "strongSwan charon.keep_alive, libreswan nat-keepalive); to bring the tunnel back by "
+                     "itself use strongSwan dpd_action = restart (or start_action = trap), libreswan "
+                     "dpdaction=restart, Cisco crypto isakmp keepalive with an auto-reconnecting crypto map",
+                     ikd_peer_str(peer, abuf, sizeof abuf), last);
 }
 
 /* ------------------------------------------------------------ IKEv2 liveness */
@@ -260,12 +260,12 @@ check_quick_mode(ikd_rule_ctx *c)
     }
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
-    ikd_finding_set(&f->hint, "make QM3 reach %s: a firewall or NAT between the peers that drops small UDP "
-                    "500/4500 packets (or this one), a NAT mapping that changed; the responder's log says it "
-                    "gave up on the Quick Mode (strongSwan \"sending retransmit ... of response\", \"giving up after "
-                    "... retransmits\"; libreswan STATE_QUICK_R1 timing out; Cisco debug crypto isakmp: QM_IDLE "
-                    "never reached); if QM3 arrives but is refused, compare both peers' logs for a hash "
-                    "or decryption error", abuf);
+    ikd_finding_hint(f, "make QM3 reach %s: a firewall or NAT between the peers that drops small UDP "
+                     "500/4500 packets (or this one), a NAT mapping that changed; the responder's log says it "
+                     "gave up on the Quick Mode (strongSwan \"sending retransmit ... of response\", \"giving up after "
+                     "... retransmits\"; libreswan STATE_QUICK_R1 timing out; Cisco debug crypto isakmp: QM_IDLE "
+                     "never reached); if QM3 arrives but is refused, compare both peers' logs for a hash "
+                     "or decryption error", abuf);
 }
 
 /* ------------------------------------------------------------ IKEv1 DPD */
@@ -416,11 +416,11 @@ check_delete(ikd_rule_ctx *c)
     ikd_finding_evidence(f, ctx_frame);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
-    ikd_finding_set(&f->hint, "a Delete is normal at teardown and after a rekey; if the tunnel should have "
-                    "stayed up, the deleting peer's log says why (strongSwan \"deleting IKE_SA\"/"
-                    "\"closing CHILD_SA\", libreswan \"deleting state\", Cisco debug crypto isakmp), and its "
-                    "lifetimes (strongSwan rekey_time/life_time, libreswan ikelifetime/salifetime, Cisco "
-                    "lifetime) and DPD settings");
+    ikd_finding_hint(f, "a Delete is normal at teardown and after a rekey; if the tunnel should have "
+                     "stayed up, the deleting peer's log says why (strongSwan \"deleting IKE_SA\"/"
+                     "\"closing CHILD_SA\", libreswan \"deleting state\", Cisco debug crypto isakmp), and its "
+                     "lifetimes (strongSwan rekey_time/life_time, libreswan ikelifetime/salifetime, Cisco "
+                     "lifetime) and DPD settings");
 }
 
 /* ------------------------------------------------------------ cookies */
@@ -442,10 +442,10 @@ check_cookie(ikd_rule_ctx *c)
                         "or always asks for cookies; the initiator must repeat IKE_SA_INIT with the cookie, "
                         "which costs one round trip",
                         ikd_peer_str(&m->src, abuf, sizeof abuf), c->ex->request.frame);
-    ikd_finding_set(&f->hint, "nothing to fix if the repeated IKE_SA_INIT succeeds; the threshold is "
-                    "strongSwan charon.cookie_threshold (and charon.dos_protection), libreswan "
-                    "ddos-mode= / ddos-ike-threshold=, Cisco crypto ikev2 cookie-challenge; many half-open "
-                    "SAs may also mean a flood of IKE_SA_INIT requests");
+    ikd_finding_hint(f, "nothing to fix if the repeated IKE_SA_INIT succeeds; the threshold is "
+                     "strongSwan charon.cookie_threshold (and charon.dos_protection), libreswan "
+                     "ddos-mode= / ddos-ike-threshold=, Cisco crypto ikev2 cookie-challenge; many half-open "
+                     "SAs may also mean a flood of IKE_SA_INIT requests");
 }
 
 /* ------------------------------------------------------------ entry points */

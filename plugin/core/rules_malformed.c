@@ -16,8 +16,8 @@ ikd_rules_malformed(ikd_rule_ctx *c)
         ikd_finding_message(f, "IKE message in frame %u is cut short by the capture (%u of %u bytes "
                             "captured); ikediag draws no conclusion from it",
                             c->fi->frame, c->m->content_len, c->m->wire_len);
-        ikd_finding_set(&f->hint, "capture with a larger snapshot length (tcpdump -s 0, dumpcap -s 0) "
-                        "so that whole IKE messages are kept");
+        ikd_finding_hint(f, "capture with a larger snapshot length (tcpdump -s 0, dumpcap -s 0) "
+                         "so that whole IKE messages are kept");
     } else {
         ikd_finding_message(f, "IKE message in frame %u is truncated or malformed; "
                             "ikediag draws no conclusion from it", c->fi->frame);

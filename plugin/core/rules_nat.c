@@ -204,6 +204,10 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
         NAT(sa)->nat_frame = c->fi->frame;
     }
 
+    f = ikd_report(c->fs, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
+    ikd_finding_evidence(f, other);
+    if (f->no_texts)
+        return;
     ikd_addr_to_str(&m->src, sbuf, sizeof sbuf);
     ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf);
     s = g_string_new(NULL);
@@ -228,15 +232,13 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
                                "own NAT, in a VM or container, behind a home router, say; or a peer that fakes its source hash "
                                "to force UDP encapsulation, with one real NAT)",
                                ikd_side_name(!sender_init), other);
-    f = ikd_report(c->fs, sa, NULL, c->fi->frame, IKD_CAUSE_NAT_DETECTED, FALSE);
-    ikd_finding_evidence(f, other);
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
-    ikd_finding_set(&f->hint, "NAT traversal is needed: UDP 500 and 4500 must pass between the peers, "
-                    "IKE moves to UDP 4500 and ESP travels inside it (RFC 3948); keep the NAT mapping "
-                    "alive (strongSwan charon.keep_alive, libreswan nat-keepalive=yes, Cisco crypto "
-                    "isakmp nat keepalive) and do not disable NAT-T (libreswan encapsulation=auto, "
-                    "Cisco crypto isakmp nat-traversal)");
+    ikd_finding_hint(f, "NAT traversal is needed: UDP 500 and 4500 must pass between the peers, "
+                     "IKE moves to UDP 4500 and ESP travels inside it (RFC 3948); keep the NAT mapping "
+                     "alive (strongSwan charon.keep_alive, libreswan nat-keepalive=yes, Cisco crypto "
+                     "isakmp nat keepalive) and do not disable NAT-T (libreswan encapsulation=auto, "
+                     "Cisco crypto isakmp nat-traversal)");
 }
 
 /* IKEv2 (RFC 7296 2.23): NAT_DETECTION_SOURCE_IP and _DESTINATION_IP in
@@ -383,11 +385,11 @@ report_4500_blocked(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame
                             "blocked on the path", ikd_exchange_name(ex->version, ex->exch_type),
                             ex->request.frame, bbuf, abuf, ex->request.n_sent,
                             at_end ? " before the capture ended" : "", abuf, answered);
-    ikd_finding_set(&f->hint, "allow UDP 4500 in both directions between %s and %s on every firewall "
-                    "and on the NAT device (it carries IKE and ESP once NAT-T is in use); a peer cannot "
-                    "stay on UDP 500 behind a NAT (strongSwan, libreswan and Cisco all move to 4500; "
-                    "Cisco ASA: permit udp any any eq 4500 in the outside ACL)",
-                    ikd_peer_str(self, bbuf, sizeof bbuf), ikd_peer_str(peer, abuf, sizeof abuf));
+    ikd_finding_hint(f, "allow UDP 4500 in both directions between %s and %s on every firewall "
+                     "and on the NAT device (it carries IKE and ESP once NAT-T is in use); a peer cannot "
+                     "stay on UDP 500 behind a NAT (strongSwan, libreswan and Cisco all move to 4500; "
+                     "Cisco ASA: permit udp any any eq 4500 in the outside ACL)",
+                     ikd_peer_str(self, bbuf, sizeof bbuf), ikd_peer_str(peer, abuf, sizeof abuf));
 }
 
 /* Blocked means nothing ever came back on UDP 4500: a peer that answered
@@ -472,16 +474,16 @@ static void
 fragmentation_hint(ikd_finding *f, const ikd_sa *sa)
 {
     if (sa->version >= 2)
-        ikd_finding_set(&f->hint, "enable IKEv2 fragmentation (RFC 7383) on both peers (strongSwan "
-                        "swanctl.conf connections.<conn>.fragmentation = yes, libreswan fragmentation=yes, "
-                        "Cisco crypto ikev2 fragmentation mtu 1400), or let IP fragments through the "
-                        "firewalls/NAT on the path, or make the message smaller (ECDSA instead of large "
-                        "RSA certificates, no certificate chain, fewer proposals)");
+        ikd_finding_hint(f, "enable IKEv2 fragmentation (RFC 7383) on both peers (strongSwan "
+                         "swanctl.conf connections.<conn>.fragmentation = yes, libreswan fragmentation=yes, "
+                         "Cisco crypto ikev2 fragmentation mtu 1400), or let IP fragments through the "
+                         "firewalls/NAT on the path, or make the message smaller (ECDSA instead of large "
+                         "RSA certificates, no certificate chain, fewer proposals)");
     else
-        ikd_finding_set(&f->hint, "enable IKEv1 fragmentation on both peers (strongSwan fragmentation = "
-                        "yes or force, libreswan fragmentation=yes, Cisco crypto isakmp fragmentation), or "
-                        "let IP fragments through the firewalls/NAT on the path, or make the message "
-                        "smaller (ECDSA certificates, no chain)");
+        ikd_finding_hint(f, "enable IKEv1 fragmentation on both peers (strongSwan fragmentation = "
+                         "yes or force, libreswan fragmentation=yes, Cisco crypto isakmp fragmentation), or "
+                         "let IP fragments through the firewalls/NAT on the path, or make the message "
+                         "smaller (ECDSA certificates, no chain)");
 }
 
 static void
@@ -594,10 +596,10 @@ report_not_encapsulated(ikd_rule_ctx *c, int dir)
                         c->fi->frame, ikd_addr_to_str(&m->src, sbuf, sizeof sbuf),
                         ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf), m->esp_spi, NAT(sa)->nat_frame,
                         back ? "; raw ESP also flows back, so this NAT passes it" : "");
-    ikd_finding_set(&f->hint, "make both peers use UDP encapsulation: NAT-T enabled (libreswan "
-                    "encapsulation=auto or yes, Cisco crypto isakmp nat-traversal and crypto ipsec "
-                    "nat-transparency udp-encapsulation), strongSwan encap = yes forces it, and an "
-                    "IPsec stack that supports ESP-in-UDP (Linux XFRM does)");
+    ikd_finding_hint(f, "make both peers use UDP encapsulation: NAT-T enabled (libreswan "
+                     "encapsulation=auto or yes, Cisco crypto isakmp nat-traversal and crypto ipsec "
+                     "nat-transparency udp-encapsulation), strongSwan encap = yes forces it, and an "
+                     "IPsec stack that supports ESP-in-UDP (Linux XFRM does)");
 }
 
 /* The frame of the SA's finding of 'cause', or 0. */
@@ -634,8 +636,8 @@ report_one_way(ikd_rule_ctx *c, ikd_sa *sa, int dir, guint32 frame)
                             sa->esp[dir].count, ikd_side_name(dir == 0), sbuf, ikd_side_name(dir != 0), dbuf,
                             sa->esp[dir].first, frame, sa->esp[dir].spi,
                             sa->esp_first_raw ? "raw ESP" : "ESP in UDP 4500", dbuf, qm);
-        ikd_finding_set(&f->hint, "see the quick-mode-incomplete finding of frame %u: once %s accepts QM3, "
-                        "it installs the SAs and answers", qm, dbuf);
+        ikd_finding_hint(f, "see the quick-mode-incomplete finding of frame %u: once %s accepts QM3, "
+                         "it installs the SAs and answers", qm, dbuf);
         return;
     }
     ikd_finding_message(f, "ESP flows one way only: %u packets from the %s %s to the %s %s (frames %u to %u, "
@@ -645,12 +647,12 @@ report_one_way(ikd_rule_ctx *c, ikd_sa *sa, int dir, guint32 frame)
                         sa->esp[dir].first, frame, sa->esp[dir].spi,
                         sa->esp_first_raw ? "raw ESP" : "ESP in UDP 4500", dbuf,
                         sa->child_established ? " although the CHILD SA was set up" : "");
-    ikd_finding_set(&f->hint, "%s sends no ESP back or it is dropped before the capture point: check on %s "
-                    "that the packets arrive and decrypt (ip -s xfrm state, swanctl --list-sas byte "
-                    "counters; Cisco show crypto ipsec sa: #pkts decaps), that replies are routed into the "
-                    "tunnel (strongSwan local_ts/remote_ts, libreswan leftsubnet/rightsubnet, Cisco crypto "
-                    "map ACL mirrored on both sides), and that firewalls pass %s from %s to %s",
-                    dbuf, dbuf, sa->esp_first_raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
+    ikd_finding_hint(f, "%s sends no ESP back or it is dropped before the capture point: check on %s "
+                     "that the packets arrive and decrypt (ip -s xfrm state, swanctl --list-sas byte "
+                     "counters; Cisco show crypto ipsec sa: #pkts decaps), that replies are routed into the "
+                     "tunnel (strongSwan local_ts/remote_ts, libreswan leftsubnet/rightsubnet, Cisco crypto "
+                     "map ACL mirrored on both sides), and that firewalls pass %s from %s to %s",
+                     dbuf, dbuf, sa->esp_first_raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
 }
 
 /* ESP one way only is evident after enough packets over enough time: a
@@ -752,11 +754,11 @@ on_esp_without_sa(ikd_rule_ctx *c)
                         "%s) and none back from %s; the IKE negotiation of this tunnel is not in the "
                         "capture", fl->dir[dir].count, sbuf, dbuf, fl->dir[dir].first, c->fi->frame, fl->dir[dir].spi,
                         fl->raw ? "raw ESP" : "ESP in UDP", dbuf);
-    ikd_finding_set(&f->hint, "%s sends no ESP back or it is dropped before the capture point: check on %s "
-                    "that an SA with SPI 0x%08x exists and its packets decrypt (ip -s xfrm state, swanctl "
-                    "--list-sas; Cisco show crypto ipsec sa: #pkts decaps), that replies are routed into the "
-                    "tunnel, and that firewalls pass %s from %s to %s",
-                    dbuf, dbuf, fl->dir[dir].spi, fl->raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
+    ikd_finding_hint(f, "%s sends no ESP back or it is dropped before the capture point: check on %s "
+                     "that an SA with SPI 0x%08x exists and its packets decrypt (ip -s xfrm state, swanctl "
+                     "--list-sas; Cisco show crypto ipsec sa: #pkts decaps), that replies are routed into the "
+                     "tunnel, and that firewalls pass %s from %s to %s",
+                     dbuf, dbuf, fl->dir[dir].spi, fl->raw ? "ESP (IP protocol 50)" : "UDP 4500", dbuf, sbuf);
 }
 
 /* ------------------------------------------------------------ entry points */

@@ -242,5 +242,5 @@ ikd_rules_notify(ikd_rule_ctx *c)
         g_string_append(s, "; the IKE SA is up, but no CHILD SA was set up (the answer carries no SA payload)");
     ikd_finding_message(f, "%s", s->str);
     g_string_free(s, TRUE);
-    ikd_finding_set(&f->hint, "%s", notify_hint(n->type));
+    ikd_finding_hint(f, "%s", notify_hint(n->type));
 }

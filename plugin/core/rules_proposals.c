@@ -337,31 +337,30 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
                                same->sa->number);
         ikd_finding_evidence(f, same->frame);
     }
-    g_free(f->message);
-    f->message = g_string_free(msg, FALSE);
+    ikd_finding_take_message(f, g_string_free(msg, FALSE));
 
     if (cause == IKD_CAUSE_PFS_MISMATCH)
-        ikd_finding_set(&f->hint, "configure PFS the same on both peers: either drop the group from the "
-                        "initiator's ESP proposal (esp=%s) or add it to the responder's (strongSwan esp_proposals / "
-                        "ipsec.conf esp= with the group, e.g. %s-modp2048; libreswan pfs=yes; Cisco set pfs)",
-                        known ? f->chosen : offered, known ? f->chosen : offered);
+        ikd_finding_hint(f, "configure PFS the same on both peers: either drop the group from the "
+                         "initiator's ESP proposal (esp=%s) or add it to the responder's (strongSwan esp_proposals / "
+                         "ipsec.conf esp= with the group, e.g. %s-modp2048; libreswan pfs=yes; Cisco set pfs)",
+                         known ? f->chosen : offered, known ? f->chosen : offered);
     else if (known && protocol == IKD_PROTO_IKE)
-        ikd_finding_set(&f->hint, "use a proposal the responder accepts on the initiator, e.g. ike=%s "
-                        "(swanctl.conf: proposals = %s; libreswan: ike=%s; Cisco: crypto ikev2 proposal)",
-                        f->chosen, f->chosen, f->chosen);
+        ikd_finding_hint(f, "use a proposal the responder accepts on the initiator, e.g. ike=%s "
+                         "(swanctl.conf: proposals = %s; libreswan: ike=%s; Cisco: crypto ikev2 proposal)",
+                         f->chosen, f->chosen, f->chosen);
     else if (protocol == IKD_PROTO_IKE)
-        ikd_finding_set(&f->hint, "give both peers one common IKE proposal: add %s to the responder's "
-                        "proposals (strongSwan ike= / swanctl.conf proposals; libreswan ike=; Cisco crypto "
-                        "ikev2 proposal / crypto isakmp policy) or change the initiator's to one the responder has",
-                        offered);
+        ikd_finding_hint(f, "give both peers one common IKE proposal: add %s to the responder's "
+                         "proposals (strongSwan ike= / swanctl.conf proposals; libreswan ike=; Cisco crypto "
+                         "ikev2 proposal / crypto isakmp policy) or change the initiator's to one the responder has",
+                         offered);
     else if (known)
-        ikd_finding_set(&f->hint, "use an %s proposal the responder accepts, e.g. esp=%s (swanctl.conf "
-                        "children.<name>.esp_proposals; libreswan esp= / phase2alg=; Cisco crypto ipsec "
-                        "transform-set / ikev2 ipsec-proposal)", pw, f->chosen);
+        ikd_finding_hint(f, "use an %s proposal the responder accepts, e.g. esp=%s (swanctl.conf "
+                         "children.<name>.esp_proposals; libreswan esp= / phase2alg=; Cisco crypto ipsec "
+                         "transform-set / ikev2 ipsec-proposal)", pw, f->chosen);
     else
-        ikd_finding_set(&f->hint, "give both peers one common %s proposal: add %s to the responder's "
-                        "esp proposals (swanctl.conf children.<name>.esp_proposals; libreswan esp= / "
-                        "phase2alg=; Cisco crypto ipsec transform-set / ikev2 ipsec-proposal)", pw, offered);
+        ikd_finding_hint(f, "give both peers one common %s proposal: add %s to the responder's "
+                         "esp proposals (swanctl.conf children.<name>.esp_proposals; libreswan esp= / "
+                         "phase2alg=; Cisco crypto ipsec transform-set / ikev2 ipsec-proposal)", pw, offered);
     possible_behind_no_proposal(c, f, offer, protocol, known);
     g_free(offered);
     g_string_free(mismatch, TRUE);
@@ -408,10 +407,10 @@ rules_v2(ikd_rule_ctx *c)
                             offered ? "; the initiator offered that group, so a retry with it should follow"
                                     : "; the initiator did not offer that group, so they cannot agree");
         char *cfg = config_with_group_first(rq, want);
-        ikd_finding_set(&f->hint, "put %s first in the initiator's proposal (%s=%s) so its first KE "
-                        "payload uses it and saves a round trip",
-                        want_kw ? want_kw : "the requested group",
-                        ex->exch_type == IKD_X2_IKE_SA_INIT ? "ike" : "esp", cfg);
+        ikd_finding_hint(f, "put %s first in the initiator's proposal (%s=%s) so its first KE "
+                         "payload uses it and saves a round trip",
+                         want_kw ? want_kw : "the requested group",
+                         ex->exch_type == IKD_X2_IKE_SA_INIT ? "ike" : "esp", cfg);
         g_free(cfg);
         return;
     }
@@ -456,10 +455,10 @@ rules_v2(ikd_rule_ctx *c)
                                         ikd_peer_str(responder, abuf, sizeof abuf), rq->frame, rq->ke_group,
                                         offered, k, known->frame);
                     const char *g = ikd_group_keyword(rq->ke_group) ? ikd_group_keyword(rq->ke_group) : "modp2048";
-                    ikd_finding_set(&f->hint, "configure PFS the same on both peers: either add the group to the "
-                                    "responder's ESP proposal (strongSwan esp_proposals = %s-%s, ipsec.conf esp=%s-%s; "
-                                    "libreswan pfs=yes; Cisco set pfs) or drop it from the initiator's (esp=%s)",
-                                    k, g, k, g, k);
+                    ikd_finding_hint(f, "configure PFS the same on both peers: either add the group to the "
+                                     "responder's ESP proposal (strongSwan esp_proposals = %s-%s, ipsec.conf esp=%s-%s; "
+                                     "libreswan pfs=yes; Cisco set pfs) or drop it from the initiator's (esp=%s)",
+                                     k, g, k, g, k);
                     g_free(offered);
                     g_free(k);
                     return;
@@ -541,19 +540,18 @@ report_answer_rejected(ikd_rule_ctx *c, const ikd_exchange *offer_ex, guint8 pro
         ikd_finding_set(&f->chosen, "%s", k);
         g_string_append_printf(msg, ": it rejects the answer of frame %u, in which %s chose %s", answer->frame,
                                ikd_peer_str(&c->m->dst, bbuf, sizeof bbuf), k);
-        ikd_finding_set(&f->hint, "the %s rejects the proposal its peer chose from its own offer: compare the "
-                        "answer of frame %u with the offer attribute by attribute (lifetime, key length, "
-                        "authentication method); the %s's log names the reason",
-                        c->ex->from_initiator ? "initiator" : "responder", answer->frame,
-                        c->ex->from_initiator ? "initiator" : "responder");
+        ikd_finding_hint(f, "the %s rejects the proposal its peer chose from its own offer: compare the "
+                         "answer of frame %u with the offer attribute by attribute (lifetime, key length, "
+                         "authentication method); the %s's log names the reason",
+                         c->ex->from_initiator ? "initiator" : "responder", answer->frame,
+                         c->ex->from_initiator ? "initiator" : "responder");
         g_free(k);
     } else {
         g_string_append(msg, "; no answer to that offer is in the capture, so what it rejects cannot be told");
-        ikd_finding_set(&f->hint, "the %s's log names the reason for its notify",
-                        c->ex->from_initiator ? "initiator" : "responder");
+        ikd_finding_hint(f, "the %s's log names the reason for its notify",
+                         c->ex->from_initiator ? "initiator" : "responder");
     }
-    g_free(f->message);
-    f->message = g_string_free(msg, FALSE);
+    ikd_finding_take_message(f, g_string_free(msg, FALSE));
     g_free(offered);
 }
 
@@ -617,8 +615,8 @@ rules_v1(ikd_rule_ctx *c)
                                 "the peers disagree on PFS",
                                 "request", rq->frame, rq->has_ke ? "carries" : "lacks",
                                 ikd_peer_str(&m->src, abuf, sizeof abuf), c->d->has_ke ? "carries" : "lacks");
-            ikd_finding_set(&f->hint, "enable PFS with the same group on both peers (strongSwan esp=...-modp2048; "
-                            "libreswan pfs=yes; Cisco set pfs group14) or disable it on both");
+            ikd_finding_hint(f, "enable PFS with the same group on both peers (strongSwan esp=...-modp2048; "
+                             "libreswan pfs=yes; Cisco set pfs group14) or disable it on both");
         }
     }
 }
@@ -719,8 +717,7 @@ ikd_rules_proposals_recovered(ikd_rule_ctx *c)
             }
             if (g->failure)
                 g_string_append(msg, ", so this refusal is recovered, not the failure of the SA");
-            g_free(g->message);
-            g->message = g_string_free(msg, FALSE);
+            ikd_finding_take_message(g, g_string_free(msg, FALSE));
             if (rq)
                 ikd_finding_evidence(g, rq->frame);
             ikd_finding_evidence(g, now);

@@ -97,7 +97,7 @@ mm5_stall_on_reply(ikd_rule_ctx *c)
                             "confirm it", ikd_peer_str(&c->m->src, abuf, sizeof abuf), mm->request.frame,
                             c->fi->frame);
     }
-    ikd_finding_set(&f->hint, "%s", mm5_hint());
+    ikd_finding_hint(f, "%s", mm5_hint());
     return TRUE;
 }
 
@@ -126,7 +126,7 @@ mm4_repeated(ikd_rule_ctx *c)
                         "look the same)",
                         ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->fi->retransmission_of, c->fi->frame,
                         mm->request.frame);
-    ikd_finding_set(&f->hint, "%s; if the keys are equal, check that MM5 reaches the responder", mm5_hint());
+    ikd_finding_hint(f, "%s; if the keys are equal, check that MM5 reaches the responder", mm5_hint());
 }
 
 gboolean
@@ -160,7 +160,7 @@ ikd_rules_psk_stall(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame
                         "in MM_KEY_EXCH). Likely, inferred from retransmissions only",
                         mm->request.frame, ikd_peer_str(&sa->resp_addr, abuf, sizeof abuf), mm->request.n_sent,
                         at_end ? " before the capture ended" : "", mm34 ? mm34->response.frame : 0);
-    ikd_finding_set(&f->hint, "%s; if the keys are equal, check that UDP 500/4500 passes both ways", mm5_hint());
+    ikd_finding_hint(f, "%s; if the keys are equal, check that UDP 500/4500 passes both ways", mm5_hint());
     return TRUE;
 }
 
@@ -217,8 +217,8 @@ am_refusal(ikd_rule_ctx *c, gboolean repeated_am2)
                             "HASH_R with its pre-shared key, so the pre-shared keys (or the identities they are "
                             "looked up by) likely differ",
                             ikd_peer_str(&c->m->src, abuf, sizeof abuf), am->response.frame, c->fi->frame);
-    ikd_finding_set(&f->hint, "%s; better, leave Aggressive Mode with pre-shared keys (its hash can be cracked "
-                    "offline): use Main Mode or IKEv2", mm5_hint());
+    ikd_finding_hint(f, "%s; better, leave Aggressive Mode with pre-shared keys (its hash can be cracked "
+                     "offline): use Main Mode or IKEv2", mm5_hint());
     if (repeated_am2 && am->request.msg)
         ikd_finding_possible(f, IKD_CAUSE_SCAN_PROBE, "a scanner (ike-scan -A) also stops after message 2, having "
                              "collected HASH_R; the %u vendor ID%s of the first message (frame %u) point to an IKE "

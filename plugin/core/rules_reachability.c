@@ -73,10 +73,10 @@ report_no_response(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
                         ikd_peer_str(peer, abuf, sizeof abuf), port, s->n_sent,
                         s->n_sent == 1 ? "" : "s", at_end ? " before the capture ended" : "",
                         why ? "; " : "", why ? why : "");
-    ikd_finding_set(&f->hint, "check that the peer's IKE daemon runs and listens on %s (UDP %u), "
-                    "that no firewall drops UDP 500/4500 on the way, and that the configured remote "
-                    "address (strongSwan remote_addrs / right=, libreswan right=, Cisco set peer) is right",
-                    ikd_peer_str(peer, abuf, sizeof abuf), port);
+    ikd_finding_hint(f, "check that the peer's IKE daemon runs and listens on %s (UDP %u), "
+                     "that no firewall drops UDP 500/4500 on the way, and that the configured remote "
+                     "address (strongSwan remote_addrs / right=, libreswan right=, Cisco set peer) is right",
+                     ikd_peer_str(peer, abuf, sizeof abuf), port);
 }
 
 static void
@@ -104,17 +104,17 @@ on_icmp(ikd_rule_ctx *c)
                         ikd_peer_str(&m->src, abuf, sizeof abuf), c->fi->icmp_for,
                         m->icmp_v6 ? "v6" : "", m->icmp_type, m->icmp_code, meaning);
     if (strstr(meaning, "port unreachable"))
-        ikd_finding_set(&f->hint, "start the IKE daemon on %s or make it listen on that address "
-                        "(strongSwan: charon.interfaces_use / listen; libreswan: listen=)",
-                        ikd_peer_str(&m->quoted_dst, abuf, sizeof abuf));
+        ikd_finding_hint(f, "start the IKE daemon on %s or make it listen on that address "
+                         "(strongSwan: charon.interfaces_use / listen; libreswan: listen=)",
+                         ikd_peer_str(&m->quoted_dst, abuf, sizeof abuf));
     else if (strstr(meaning, "prohibited"))
-        ikd_finding_set(&f->hint, "allow UDP 500 and 4500 (and ESP, IP protocol 50) through the firewall "
-                        "that sent this ICMP error (%s)", ikd_peer_str(&m->src, abuf, sizeof abuf));
+        ikd_finding_hint(f, "allow UDP 500 and 4500 (and ESP, IP protocol 50) through the firewall "
+                         "that sent this ICMP error (%s)", ikd_peer_str(&m->src, abuf, sizeof abuf));
     else if (strstr(meaning, "MTU"))
-        ikd_finding_set(&f->hint, "enable IKEv2 fragmentation (strongSwan fragmentation=yes, libreswan "
-                        "fragmentation=yes, Cisco crypto ikev2 fragmentation) or raise the path MTU");
+        ikd_finding_hint(f, "enable IKEv2 fragmentation (strongSwan fragmentation=yes, libreswan "
+                         "fragmentation=yes, Cisco crypto ikev2 fragmentation) or raise the path MTU");
     else
-        ikd_finding_set(&f->hint, "check routing towards %s", ikd_peer_str(&m->quoted_dst, abuf, sizeof abuf));
+        ikd_finding_hint(f, "check routing towards %s", ikd_peer_str(&m->quoted_dst, abuf, sizeof abuf));
 }
 
 /* Every transform of proposal 'p' (of digest 'pd') is in proposal 'q' (of
@@ -266,10 +266,10 @@ ikd_rules_version(ikd_rule_ctx *c)
                             "version of that request (most likely IKEv%u), so the peers do not share an IKE version",
                             ikd_peer_str(&m->src, abuf, sizeof abuf), m->version, c->fi->frame, m->version,
                             m->version == 1 ? 2 : 1);
-        ikd_finding_set(&f->hint, "configure the same IKE version on both peers: %s speaks IKEv%u (strongSwan "
-                        "swanctl.conf connections.<name>.version, ipsec.conf keyexchange=; libreswan ikev2= / "
-                        "keyexchange=; Cisco crypto ikev2 vs crypto isakmp); capture the request as well to see "
-                        "which version it used", ikd_peer_str(&m->src, abuf, sizeof abuf), m->version);
+        ikd_finding_hint(f, "configure the same IKE version on both peers: %s speaks IKEv%u (strongSwan "
+                         "swanctl.conf connections.<name>.version, ipsec.conf keyexchange=; libreswan ikev2= / "
+                         "keyexchange=; Cisco crypto ikev2 vs crypto isakmp); capture the request as well to see "
+                         "which version it used", ikd_peer_str(&m->src, abuf, sizeof abuf), m->version);
         return;
     }
     if (!rq)
@@ -289,11 +289,11 @@ ikd_rules_version(ikd_rule_ctx *c)
                             "(frame %u): it most likely has no IKEv%u configuration for this peer, so the peers do not "
                             "share an IKE version",
                             ikd_peer_str(&m->src, abuf, sizeof abuf), v, rq, c->fi->frame, other, shown, v);
-    ikd_finding_set(&f->hint, "configure the same IKE version on both peers: strongSwan swanctl.conf "
-                    "connections.<name>.version = %u (0 = both; ipsec.conf keyexchange=ikev%u or ike); libreswan "
-                    "ikev2=yes/no or keyexchange=ikev1/ikev2 (and the global ikev1-policy=accept to allow IKEv1); "
-                    "Cisco crypto ikev2 profile/policy vs crypto isakmp policy, ASA group-policy "
-                    "vpn-tunnel-protocol ikev1/ikev2", other, other);
+    ikd_finding_hint(f, "configure the same IKE version on both peers: strongSwan swanctl.conf "
+                     "connections.<name>.version = %u (0 = both; ipsec.conf keyexchange=ikev%u or ike); libreswan "
+                     "ikev2=yes/no or keyexchange=ikev1/ikev2 (and the global ikev1-policy=accept to allow IKEv1); "
+                     "Cisco crypto ikev2 profile/policy vs crypto isakmp policy, ASA group-policy "
+                     "vpn-tunnel-protocol ikev1/ikev2", other, other);
 }
 
 void

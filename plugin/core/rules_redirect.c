@@ -126,12 +126,12 @@ where_name(guint8 exch_type)
 static void
 redirect_hint(ikd_finding *f)
 {
-    ikd_finding_set(&f->hint, "nothing to fix if the client reaches the new gateway: a load balancer or a "
-                    "gateway being drained sends clients elsewhere (strongSwan redirect plugin or swanctl "
-                    "--redirect, libreswan global-redirect= / redirect-to=, Cisco crypto ikev2 redirect gateway "
-                    "init|auth); the client must announce REDIRECT_SUPPORTED and follow it (strongSwan "
-                    "charon.follow_redirects = yes, the default; libreswan accept-redirect=yes; Cisco crypto "
-                    "ikev2 redirect client), and the new gateway must be reachable and configured for it");
+    ikd_finding_hint(f, "nothing to fix if the client reaches the new gateway: a load balancer or a "
+                     "gateway being drained sends clients elsewhere (strongSwan redirect plugin or swanctl "
+                     "--redirect, libreswan global-redirect= / redirect-to=, Cisco crypto ikev2 redirect gateway "
+                     "init|auth); the client must announce REDIRECT_SUPPORTED and follow it (strongSwan "
+                     "charon.follow_redirects = yes, the default; libreswan accept-redirect=yes; Cisco crypto "
+                     "ikev2 redirect client), and the new gateway must be reachable and configured for it");
 }
 
 /* ------------------------------------------------------------ the REDIRECT */
@@ -237,10 +237,9 @@ on_redirected_from(ikd_rule_ctx *c, const ikd_notify *n)
 static void
 append_message(ikd_finding *f, char *tail)
 {
-    char *msg = g_strconcat(f->message ? f->message : "", tail, NULL);
+    char *msg = f->no_texts ? NULL : g_strconcat(f->message ? f->message : "", tail, NULL);
     g_free(tail);
-    g_free(f->message);
-    f->message = msg;
+    ikd_finding_take_message(f, msg);
 }
 
 /* A failure on an SA that follows a redirect happened with the new

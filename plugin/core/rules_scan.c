@@ -88,13 +88,13 @@ ikd_rules_scan(ikd_rule_ctx *c)
                         am && !refused ? ", and sent its PSK hash (HASH_R) in clear: it can be cracked offline "
                                          "(psk-crack)" : "");
     if (am && !refused)
-        ikd_finding_set(&f->hint, "do not answer Aggressive Mode with pre-shared keys (strongSwan aggressive = no "
-                        "and charon.i_dont_care_about_security_and_use_aggressive_mode_psk = no; libreswan "
-                        "aggressive=no; Cisco crypto isakmp aggressive-mode disable), or use a long random PSK");
+        ikd_finding_hint(f, "do not answer Aggressive Mode with pre-shared keys (strongSwan aggressive = no "
+                         "and charon.i_dont_care_about_security_and_use_aggressive_mode_psk = no; libreswan "
+                         "aggressive=no; Cisco crypto isakmp aggressive-mode disable), or use a long random PSK");
     else
-        ikd_finding_set(&f->hint, "limit who may reach UDP 500/4500 (firewall), and accept only strong "
-                        "proposals (strongSwan ike= / proposals, libreswan ike=, Cisco crypto ikev2 proposal / "
-                        "crypto isakmp policy)");
+        ikd_finding_hint(f, "limit who may reach UDP 500/4500 (firewall), and accept only strong "
+                         "proposals (strongSwan ike= / proposals, libreswan ike=, Cisco crypto ikev2 proposal / "
+                         "crypto isakmp policy)");
     if (am && !refused)
         ikd_finding_possible(f, IKD_CAUSE_PSK_MISMATCH, "a client whose group password differs also stops after "
                              "Aggressive Mode message 2 (vpnc: \"check group password\"), but it announces vendor "

@@ -164,9 +164,9 @@ outside_deleted(ikd_rule_ctx *c)
                             "refused in silence",
                             ikd_peer_str(answerer, abuf, sizeof abuf), rq->frame, o, rs->frame, r,
                             spi, c->fi->frame);
-        ikd_finding_set(&f->hint, "make the subnets mirror each other: the responder's local_ts/leftsubnet "
-                        "must lie within what the initiator asks for as remote_ts/rightsubnet (and vice "
-                        "versa); Cisco: the crypto ACL / traffic selector on both sides");
+        ikd_finding_hint(f, "make the subnets mirror each other: the responder's local_ts/leftsubnet "
+                         "must lie within what the initiator asks for as remote_ts/rightsubnet (and vice "
+                         "versa); Cisco: the crypto ACL / traffic selector on both sides");
         g_free(o);
         g_free(r);
         st->outside = NULL;
@@ -234,9 +234,9 @@ ikd_rules_selectors(ikd_rule_ctx *c)
                     ikd_finding_message(f, "Responder %s narrowed the traffic selectors of frame %u (%s) to %s: "
                                         "only part of the requested traffic will be protected",
                                         ikd_peer_str(&c->m->src, abuf, sizeof abuf), rq->frame, o, r);
-                    ikd_finding_set(&f->hint, "if the whole range is wanted, widen the responder's selectors "
-                                    "(swanctl.conf local_ts/remote_ts; ipsec.conf leftsubnet/rightsubnet; "
-                                    "Cisco crypto ACL) to match the initiator's");
+                    ikd_finding_hint(f, "if the whole range is wanted, widen the responder's selectors "
+                                     "(swanctl.conf local_ts/remote_ts; ipsec.conf leftsubnet/rightsubnet; "
+                                     "Cisco crypto ACL) to match the initiator's");
                     g_free(o);
                     g_free(r);
                 }
@@ -253,9 +253,9 @@ ikd_rules_selectors(ikd_rule_ctx *c)
         ikd_finding_message(f, "Responder %s refused the traffic selectors of frame %u with %s: %s",
                             ikd_peer_str(&c->m->src, abuf, sizeof abuf), rq ? rq->frame : 0,
                             ikd_notify_name(n->type, nbuf, sizeof nbuf), o);
-        ikd_finding_set(&f->hint, "make the subnets mirror each other: the initiator's local_ts/leftsubnet must be "
-                        "inside the responder's remote_ts/rightsubnet and vice versa (libreswan leftsubnet/rightsubnet; "
-                        "Cisco crypto ACL / traffic selector)");
+        ikd_finding_hint(f, "make the subnets mirror each other: the initiator's local_ts/leftsubnet must be "
+                         "inside the responder's remote_ts/rightsubnet and vice versa (libreswan leftsubnet/rightsubnet; "
+                         "Cisco crypto ACL / traffic selector)");
         g_free(o);
         return;
     }
@@ -277,8 +277,8 @@ ikd_rules_selectors(ikd_rule_ctx *c)
         ikd_finding_message(f, "Peer %s refused the Quick Mode client identities of frame %u with "
                             "INVALID_ID_INFORMATION: %s (IDci/IDcr)",
                             ikd_peer_str(&c->m->src, abuf, sizeof abuf), qm->frame, o);
-        ikd_finding_set(&f->hint, "make the protected subnets mirror each other (strongSwan leftsubnet/rightsubnet, "
-                        "libreswan leftsubnet/rightsubnet, Cisco crypto ACL)");
+        ikd_finding_hint(f, "make the protected subnets mirror each other (strongSwan leftsubnet/rightsubnet, "
+                         "libreswan leftsubnet/rightsubnet, Cisco crypto ACL)");
         g_free(o);
     }
 }

@@ -88,7 +88,7 @@ ikd_rules_xauth(ikd_rule_ctx *c)
                             "XAUTH_STATUS FAIL%s; phase 1 (the group secret) was fine, so the user name or "
                             "password is wrong, or the user is not allowed on this gateway",
                             ikd_peer_str(&c->m->src, abuf, sizeof abuf), c->fi->frame, after);
-        ikd_finding_set(&f->hint, "%s", xauth_hint());
+        ikd_finding_hint(f, "%s", xauth_hint());
         return;
     }
 
@@ -109,7 +109,7 @@ ikd_rules_xauth(ikd_rule_ctx *c)
                             "virtual address and gives up (the gateway's address pool is exhausted, or none is "
                             "configured for this group or user)",
                             ikd_peer_str(&c->m->src, abuf, sizeof abuf), of, c->fi->frame);
-        ikd_finding_set(&f->hint, "%s", modecfg_hint());
+        ikd_finding_hint(f, "%s", modecfg_hint());
         return;
     }
 }
@@ -141,10 +141,10 @@ ikd_rules_xauth_stall(ikd_rule_ctx *c, ikd_sa *sa, ikd_exchange *ex, guint32 fra
                                  : " (a Transaction from the gateway right after phase 1: encrypted, most likely "
                                    "its XAUTH request)",
                         ex->request.n_sent, frame, at_end ? ", until the end of the capture" : "");
-    ikd_finding_set(&f->hint, "give the client its XAUTH user name and password (vpnc: Xauth username / Xauth "
-                    "password, or answer its prompt; strongSwan client: rightauth2=xauth with the XAUTH secret; "
-                    "Cisco client: the user's credentials), or, if the client does not do XAUTH, drop it on the "
-                    "gateway (%s)", xauth_hint());
+    ikd_finding_hint(f, "give the client its XAUTH user name and password (vpnc: Xauth username / Xauth "
+                     "password, or answer its prompt; strongSwan client: rightauth2=xauth with the XAUTH secret; "
+                     "Cisco client: the user's credentials), or, if the client does not do XAUTH, drop it on the "
+                     "gateway (%s)", xauth_hint());
     ikd_finding_possible(f, IKD_CAUSE_NO_RESPONSE, "the client may have crashed or lost its path; ICMP port "
                          "unreachable from it for the retransmissions says its IKE socket is closed, a reachable "
                          "client that answered before (phase 1) rules out a path problem");
