@@ -197,6 +197,48 @@ v1_mm3_natd(guint16 prf)
     return t;
 }
 
+/* Without texts (a one-pass tshark that prints no tree, packet-ikediag.c):
+ * the same finding, evidence and state, but no sentences; and the texts
+ * come back for the frames after ikd_diag_set_texts(TRUE). */
+static void
+test_nat_detected_no_texts(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    const ikd_finding *f;
+    ikd_frame_info *fi;
+
+    natted = TRUE;
+    ikd_diag_set_texts(t, FALSE);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
+    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    fi = ikd_test_add(t, &m);
+    f = ikd_test_only_finding(fi);
+    g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
+    g_assert_false(f->failure);
+    g_assert_true(f->no_texts);
+    g_assert_null(f->message);
+    g_assert_null(f->hint);
+    g_assert_cmpuint(ikd_nat_behind(fi->sa), ==, IKD_NAT_BEHIND_INITIATOR);
+    natted = FALSE;
+    ikd_diag_free(t);
+
+    t = ikd_diag_new(NULL);
+    natted = TRUE;
+    ikd_diag_set_texts(t, FALSE);
+    ikd_diag_set_texts(t, TRUE);
+    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
+    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    f = ikd_test_only_finding(ikd_test_add(t, &m));
+    g_assert_false(f->no_texts);
+    g_assert_nonnull(strstr(f->message, "NAT detected in frame 1"));
+    g_assert_nonnull(f->hint);
+    natted = FALSE;
+    ikd_diag_free(t);
+}
+
 static void
 test_nat_detected_v1(void)
 {
@@ -789,6 +831,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/nat/natd-hash", test_natd_hash);
     g_test_add_func("/nat/nat-detected-v2", test_nat_detected_v2);
+    g_test_add_func("/nat/nat-detected-no-texts", test_nat_detected_no_texts);
     g_test_add_func("/nat/nat-detected-v1", test_nat_detected_v1);
     g_test_add_func("/nat/udp-4500-blocked", test_udp_4500_blocked);
     g_test_add_func("/nat/udp-4500-blocked-v1", test_udp_4500_blocked_v1);
