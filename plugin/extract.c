@@ -1336,6 +1336,21 @@ read_outer_header(walk_ctx *c, field_info *fi, int id)
     }
 }
 
+static gboolean
+descend_from_top(const field_info *fi)
+{
+    int id;
+
+    if (!fi || !fi->hfinfo)
+        return TRUE;
+    id = fi->hfinfo->id;
+    /* ISAKMP (with the X.509 and EAP items of its payloads), ESP, ICMP
+     * errors (with the quoted IKE header), and the malformed / short
+     * items wherever an exception put them. */
+    return id == proto_isakmp || id == proto_esp || id == proto_icmp || id == proto_icmpv6 ||
+           (id < key_by_hfid_len && key_by_hfid[id] == F_MALFORMED) || fi->hfinfo->type != FT_PROTOCOL;
+}
+
 static void
 visit(proto_node *node, gpointer data)
 {
@@ -1352,6 +1367,14 @@ visit(proto_node *node, gpointer data)
         if (key != F_NONE)
             on_field(c, key, fi);
     }
+    /* At the top of the tree, only the protocols that carry wanted fields
+     * are worth descending into: with a visible tree (tshark -V, -T fields
+     * in 4.0, the GUI's details), the frame, Ethernet, IP and UDP subtrees
+     * hold about half of an IKE frame's items and none of ikediag's.  A
+     * wanted field whose protocol item is faked (Wireshark 4.6) sits at the
+     * top itself, and is read above. */
+    if (c->depth == 0 && !descend_from_top(fi))
+        return;
     c->depth++;
     proto_tree_children_foreach(node, visit, c);
     c->depth--;

@@ -75,9 +75,12 @@ static expert_field ei_ikediag_undecrypted = EI_INIT;
 static dissector_handle_t ikediag_handle;
 static int ikediag_tap = -1;
 /* Who reads an expert info's text: the "expert" tap (the GUI's Expert
- * Information dialog, tshark -z expert) and _ws.expert.message. */
+ * Information dialog, tshark -z expert) and _ws.expert.message; and who
+ * reads expert infos at all: also the other _ws.expert fields, the
+ * Expert column, and a filter on ikediag.expert.* (expert_readers()). */
 static int expert_tap = -1;
 static int hf_expert_message = -1;
+static int expert_fields[4] = { -1, -1, -1, -1 };
 
 /* Preferences (Edit > Preferences > Protocols > IKEDIAG) */
 static guint pref_no_response_retransmits = 3;
@@ -110,6 +113,10 @@ ikediag_init(void)
      * registered yet. */
     expert_tap = find_tap_id("expert");
     hf_expert_message = proto_registrar_get_id_byname("_ws.expert.message");
+    expert_fields[0] = hf_expert_message;
+    expert_fields[1] = proto_registrar_get_id_byname("_ws.expert");
+    expert_fields[2] = proto_registrar_get_id_byname("_ws.expert.severity");
+    expert_fields[3] = proto_registrar_get_id_byname("_ws.expert.group");
     if (!frame_msg) {
         frame_msg = g_new(ikd_msg, 1);
         ikd_msg_init(frame_msg);
@@ -172,7 +179,7 @@ finding_verdict(const ikd_finding *f, const ikd_cause_info *ci)
 }
 
 static void
-draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_finding *f)
+draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_finding *f, gboolean experts)
 {
     const ikd_cause_info *ci = ikd_cause_get(f->cause);
     proto_item *ti;
@@ -213,9 +220,11 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
      * finding's items in a run where nobody reads it (tshark -r without -V):
      * there the expert info carries its title, which is what
      * ikediag.expert.* filters and the severity need. */
-    if (f->message && (have_tap_listener(expert_tap) ||
-                       (hf_expert_message > 0 && proto_field_is_referenced(tree, hf_expert_message)) ||
-                       proto_field_is_referenced(tree, ei->hf)))
+    if (!experts && !proto_field_is_referenced(tree, ei->hf))
+        ;                           /* nobody collects it (expert_readers()) */
+    else if (f->message && (have_tap_listener(expert_tap) ||
+                            (hf_expert_message > 0 && proto_field_is_referenced(tree, hf_expert_message)) ||
+                            proto_field_is_referenced(tree, ei->hf)))
         expert_add_info_format(pinfo, ti, ei, "%s", f->message);
     else
         expert_add_info(pinfo, ti, ei);
@@ -224,7 +233,7 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
 }
 
 static void
-draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *fi)
+draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *fi, gboolean experts)
 {
     proto_item *root, *ti;
     proto_tree *t;
@@ -280,8 +289,9 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
     if (fi->retransmission_of) {
         ti = proto_tree_add_uint(t, hf_ikediag_retransmission_of, tvb, 0, 0, fi->retransmission_of);
         proto_item_set_generated(ti);
-        expert_add_info_format(pinfo, ti, &ei_ikediag_retransmission,
-                               "Retransmission of the IKE message in frame %u", fi->retransmission_of);
+        if (experts || proto_field_is_referenced(tree, ei_ikediag_retransmission.hf))
+            expert_add_info_format(pinfo, ti, &ei_ikediag_retransmission,
+                                   "Retransmission of the IKE message in frame %u", fi->retransmission_of);
     }
     if (fi->icmp_for)
         proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_icmp_for, tvb, 0, 0, fi->icmp_for));
@@ -296,12 +306,13 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
         if (d && d->encrypted && !d->decrypted) {
             ti = proto_tree_add_boolean(t, hf_ikediag_undecrypted, tvb, 0, 0, TRUE);
             proto_item_set_generated(ti);
-            expert_add_info(pinfo, ti, &ei_ikediag_undecrypted);
+            if (experts || proto_field_is_referenced(tree, ei_ikediag_undecrypted.hf))
+                expert_add_info(pinfo, ti, &ei_ikediag_undecrypted);
         }
     }
 
     for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame)
-        draw_finding(t, pinfo, tvb, f);
+        draw_finding(t, pinfo, tvb, f, experts);
 
     /* Other frames of a diagnosed exchange point at the diagnosis (visible
      * once that frame has been seen: on a second pass or in the GUI). */
@@ -340,6 +351,25 @@ texts_wanted(packet_info *pinfo, proto_tree *tree)
     return FALSE;
 }
 
+/* Does anyone collect this frame's expert infos?  Not in the same runs as
+ * above (texts_wanted()), unless a _ws.expert field is referenced or an
+ * Expert column is shown; a filter on one ikediag.expert.* field is looked
+ * at where that expert info is added.  In any other run they reach the
+ * expert tap, the tree, the Expert column or the GUI's highest-severity
+ * indicator (its first pass builds no columns). */
+static gboolean
+expert_readers(packet_info *pinfo, proto_tree *tree)
+{
+    if (!pinfo->cinfo || !tree || PTREE_DATA(tree)->visible || have_tap_listener(expert_tap) ||
+        col_get_text(pinfo->cinfo, COL_EXPERT))
+        return TRUE;
+    for (gsize i = 0; i < G_N_ELEMENTS(expert_fields); i++) {
+        if (expert_fields[i] > 0 && proto_field_is_referenced(tree, expert_fields[i]))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 static int
 dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -366,7 +396,7 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
      * expert infos and the Info tags still reach the GUI's Expert
      * Information dialog (which taps "expert" without a tree) and
      * tshark -z expert. */
-    draw(tvb, pinfo, tree, fi);
+    draw(tvb, pinfo, tree, fi, expert_readers(pinfo, tree));
     if (have_tap_listener(ikediag_tap)) {
         ikd_tap_record *rec = wmem_new(pinfo->pool, ikd_tap_record);
         rec->diag = diag;

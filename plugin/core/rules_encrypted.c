@@ -252,6 +252,12 @@ ike_auth_refused(ikd_rule_ctx *c)
     ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_IKE_AUTH_REFUSED, TRUE);
     ikd_finding_evidence(f, ex->request.frame);
     ikd_finding_evidence(f, r.chosen_in);
+    if (f->no_texts) {
+        guint32 ev = 0;
+        g_free(ikd_auth_known(c->sa, &ev));    /* for its evidence */
+        ikd_finding_evidence(f, ev);
+        return TRUE;
+    }
     char *room = room_text(&r);
     ikd_finding_message(f, "Responder %s answered the IKE_AUTH of frame %u with %u bytes in frame %u: %s, too "
                         "few for the IDr and AUTH (or EAP) payloads that every answer accepting the initiator "
@@ -624,6 +630,8 @@ encrypted_note(ikd_rule_ctx *c)
         ikd_finding_evidence(f, ev);
         g_free(known);
     }
+    if (f->no_texts)
+        return;
     char *key = ikd_key_hint(c->sa);
     if (bad)
         /* No message of the SA decrypted: no key, or one that the

@@ -16,6 +16,8 @@ tree, so the sentences are made):
   Wireshark's label length);
 - a display filter on ikediag.finding, without -V: the frames whose
   sentences match;
+- a display filter on _ws.expert or on an ikediag.expert field, without
+  -V: every frame with a finding has its expert info;
 - plain tshark -r: the summary lines (with their [IKE: cause] tags) are the
   same as in a run that references ikediag.finding, which makes the texts.
 """
@@ -108,6 +110,17 @@ def main():
         if got != want or len(summary) != len(want):
             problems.append("%s: -Y 'ikediag.finding contains \"frame\"' shows frames %s (%d summary lines), "
                             "the sentences say %s" % (tag, got, len(summary), want))
+
+        # expert infos are left out only where nobody collects them: a
+        # filter on _ws.expert, or on an ikediag.expert field, finds them
+        want = sorted((fr for fr in ref if ref[fr]), key=int)
+        ei = "ikediag.expert.%s" % ref[want[0]][0][0].replace("-", "_")
+        for flt in ("_ws.expert and ikediag.cause", "%s or %s.info" % (ei, ei)):
+            got = ikdtest.run_tshark(args.wrapper, args.plugin_dir, ["-Y", flt],
+                                     keys=keys, capture=cap).stdout.splitlines()
+            n = len(want) if flt.startswith("_ws") else None
+            if (n is not None and len(got) != n) or not got:
+                problems.append("%s: -Y '%s' shows %d frames, findings are on %s" % (tag, flt, len(got), want))
 
         plain = ikdtest.run_tshark(args.wrapper, args.plugin_dir, [], keys=keys, capture=cap).stdout
         texts_on = ikdtest.run_tshark(args.wrapper, args.plugin_dir, ["-Y", "frame or ikediag.finding"],
