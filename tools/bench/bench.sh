@@ -18,10 +18,13 @@
 #   --growth LIST packet counts of the growth series (default 10000 100000 1000000;
 #                 one run per size and side: the largest takes minutes)
 #
-# The ratio runs alternate stock and ikediag (stock, ikediag, stock, ...),
-# so that a load change on the machine hits both sides alike; the figure is
-# median(ikediag) / median(stock) of wall-clock time.  "stock" is the same
-# tshark with WIRESHARK_PLUGIN_DIR pointing at an empty directory.  Runs go
+# The ratio runs alternate four sides (stock, floor1, floorall, ikediag,
+# stock, ...), so that a load change on the machine hits all alike; each
+# figure is median(side) / median(stock), of wall-clock and of CPU time
+# (user + sys, which the verdicts use).  "stock" is the same tshark with
+# WIRESHARK_PLUGIN_DIR pointing at an empty directory; the floors are
+# tools/bench/floor-plugin.c.  The verdicts at the end are issue 15's
+# targets, from this run's figures.  Runs go
 # under `nice`.  As root, tshark runs as nobody (Wireshark ignores
 # WIRESHARK_PLUGIN_DIR for root).
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -75,6 +78,7 @@ mk() {  # mk MODE PACKETS FILE
     chmod a+r "$3"
 }
 
+ikediag_args=()    # arguments of the ikediag side only (its tap: -z ikediag,sa)
 as_user=()
 [ "$(id -u)" = 0 ] && as_user=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
 
@@ -82,16 +86,16 @@ as_user=()
 run() {
     local side=$1 out=$2
     shift 2
-    local pdir=$work/noplugins fields=
+    local pdir=$work/noplugins fields= extra=()
     case $side in
-        ikediag) pdir=$work/plugins ;;
+        ikediag) pdir=$work/plugins extra=("${ikediag_args[@]}") ;;
         floor1) pdir=$work/floor1 ;;
         floorall) pdir=$work/floorall fields=$floor_fields ;;
     esac
     /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
         nice "${as_user[@]}" env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$pdir" \
         IKEDIAG_FLOOR_FIELDS="$fields" \
-        WIRESHARK_CONFIG_DIR="$work/config" LC_ALL=C.UTF-8 tshark "$@" > "$out" 2>/dev/null
+        WIRESHARK_CONFIG_DIR="$work/config" LC_ALL=C.UTF-8 tshark "$@" "${extra[@]}" > "$out" 2>/dev/null
     tail -1 "$work/time.out" | awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }'
 }
 
@@ -147,6 +151,14 @@ ratio() {
         "$(awk -v a="${mc[floorall]}" -v b="${mc[stock]}" 'BEGIN { printf "%.2fx", a / b }')"
     { echo "$name"
       for k in "${sides[@]}"; do echo "   $k wall:${wall[$k]}  cpu:${cpu[$k]}"; done; } >> "$work/raw.txt"
+    # CPU ratios of ikediag and floorall, for the verdicts
+    last_ikd=$(awk -v a="${mc[ikediag]}" -v b="${mc[stock]}" 'BEGIN { printf "%.3f", a / b }')
+    last_floor=$(awk -v a="${mc[floorall]}" -v b="${mc[stock]}" 'BEGIN { printf "%.3f", a / b }')
+}
+
+# verdict TEXT RATIO LIMIT: "met" when RATIO <= LIMIT
+verdict() {
+    awk -v t="$1" -v r="$2" -v l="$3" 'BEGIN { printf "  %-58s %6.2f  (target <= %.2f)  %s\n", t, r, l, (r <= l + 1e-9 ? "met" : "NOT met") }'
 }
 
 echo "ikediag benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(tshark -v 2>/dev/null | head -1)"
@@ -169,25 +181,46 @@ echo "charges any such plugin before it does any work"
 printf '%-34s %9s %9s %7s %7s %7s   %9s %9s %7s %7s %7s\n' "case" "stock" "ikediag" "wall" "floor1" "floorall" \
     "stock" "ikediag" "CPU" "floor1" "floorall"
 ratio "IKE-dense, -r ($dense pkts)" "$dense_f"
+d_ikd=$last_ikd d_floor=$last_floor
 ratio "mixed ~2% IKE, -r ($mixed pkts)" "$mixed_f"
+m_ikd=$last_ikd m_floor=$last_floor
 ratio "IKE-dense, -Y isakmp -T fields" "$dense_f" -Y isakmp -T fields -e isakmp.ispi
-echo "(targets: IKE-dense <= 1.25x, mixed <= 1.03x)"
+y_ikd=$last_ikd y_floor=$last_floor
+# The statistics: every side runs -q; only ikediag adds its tap (stock and
+# the floors do not know it), so floorall -q is this case's floor.
+ikediag_args=(-z ikediag,sa)
+ratio "mixed, -q (ikediag: -z ikediag,sa)" "$mixed_f" -q
+ikediag_args=()
+z_ikd=$last_ikd z_floor=$last_floor
+echo
+echo "Targets (issue 15; CPU, this run; own = ikediag - floorall):"
+verdict "IKE-dense -r, own cost (floorall $d_floor)" "$(awk -v a="$d_ikd" -v b="$d_floor" 'BEGIN { print a - b }')" 0.10
+verdict "mixed -r, own cost (floorall $m_floor)" "$(awk -v a="$m_ikd" -v b="$m_floor" 'BEGIN { print a - b }')" 0.02
+verdict "IKE-dense -Y isakmp -T fields, ratio to stock (floorall $y_floor)" "$y_ikd" 1.10
+awk -v a="$z_ikd" -v b="$z_floor" 'BEGIN { printf "  %-58s %6.2f  (floor: floorall -q %.2f; no target)\n", "mixed -q -z ikediag,sa, ratio to stock -q", a, b }'
 
 if [ -n "$growth" ]; then
     echo
     echo "Growth (one run per size and side; IKE-dense, -r; every copy a distinct negotiation)"
-    printf '%-9s %8s %8s %9s %8s %8s %9s %11s %11s\n' packets "stock s" "CPU s" "MB" \
-        "ikd s" "CPU s" "MB" "+CPU us/pk" "+MB"
+    printf '%-9s %8s %8s %9s %8s %8s %9s %11s %11s %9s %10s\n' packets "stock s" "CPU s" "MB" \
+        "ikd s" "CPU s" "MB" "+CPU us/pk" "+MB" "+B/pk" "+B/IKE pk"
+    # the share of IKE packets (the rest is ESP, ICMP, IP fragments), the
+    # same in every size: each is made of whole copies of the lab captures
+    run stock "$work/ike.txt" -r "$dense_f" -Y isakmp -T fields -e frame.number >/dev/null
+    ike_share=$(awk -v n="$(grep -c . "$work/ike.txt")" -v d="$dense" 'BEGIN { printf "%.3f", n / d }')
     for n in $growth; do
         f=$work/synthetic-ike-dense-$n.pcap
         mk dense "$n" "$f"
         read -r ts ms tsc < <(run stock "$work/out-stock.txt" -r "$f")
         read -r tp mp tpc < <(run ikediag "$work/out-ikediag.txt" -r "$f")
-        awk -v n="$n" -v ts="$ts" -v ms="$ms" -v tsc="$tsc" -v tp="$tp" -v mp="$mp" -v tpc="$tpc" 'BEGIN {
-            printf "%-9d %8.2f %8.2f %9.1f %8.2f %8.2f %9.1f %11.1f %11.1f\n",
-                   n, ts, tsc, ms / 1024, tp, tpc, mp / 1024, (tpc - tsc) * 1e6 / n, (mp - ms) / 1024 }'
+        awk -v n="$n" -v ts="$ts" -v ms="$ms" -v tsc="$tsc" -v tp="$tp" -v mp="$mp" -v tpc="$tpc" \
+            -v share="$ike_share" 'BEGIN {
+            printf "%-9d %8.2f %8.2f %9.1f %8.2f %8.2f %9.1f %11.1f %11.1f %9.0f %10.0f\n",
+                   n, ts, tsc, ms / 1024, tp, tpc, mp / 1024, (tpc - tsc) * 1e6 / n, (mp - ms) / 1024,
+                   (mp - ms) * 1024 / n, (mp - ms) * 1024 / (n * share) }'
         [ "$n" -ge 1000000 ] && rm -f "$f"     # ~300 MB; made again when needed
     done
+    echo "(IKE packets: $ike_share of the capture; target: at most 400 B per IKE packet at 1M packets)"
 fi
 
 if [ "$core" = 1 ]; then
