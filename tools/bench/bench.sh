@@ -15,6 +15,10 @@
 #   --dense N     packets of the IKE-dense capture for the ratios (default 50000)
 #   --mixed N     packets of the mixed capture (default 200000, ~2% IKE)
 #   --no-core     leave out the core-alone series (core-scale.c; 1M SAs need ~3.5 GB)
+#   --callgrind   instead of timing, count instructions (valgrind --tool=callgrind,
+#                 one run per side, 10,000 IKE-dense and 20,000 mixed packets):
+#                 deterministic, so it tells small changes apart on a noisy
+#                 machine; instructions are not time (cache misses, allocator)
 #   --growth LIST packet counts of the growth series (default 10000 100000 1000000;
 #                 one run per size and side: the largest takes minutes)
 #
@@ -33,7 +37,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$(pwd)
 build=$src/build-bench work=/tmp/ikediag-bench runs=5 dense=50000 mixed=200000
-growth="10000 100000 1000000" core=1
+growth="10000 100000 1000000" core=1 callgrind=0
 while [ $# -gt 0 ]; do
     case $1 in
         --build) build=$(cd "$2" && pwd); shift 2 ;;
@@ -44,9 +48,14 @@ while [ $# -gt 0 ]; do
         --growth) growth=$2; shift 2 ;;
         --no-growth) growth=; shift ;;
         --no-core) core=0; shift ;;
+        --callgrind) callgrind=1; shift ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
+if [ "$callgrind" = 1 ]; then
+    command -v valgrind >/dev/null || { echo "bench.sh: --callgrind needs valgrind" >&2; exit 2; }
+    runs=1 dense=10000 mixed=20000 growth= core=0
+fi
 so=$(ls "$build"/plugins/*/epan/ikediag.so 2>/dev/null | head -1)
 [ -n "$so" ] || { echo "no ikediag.so below $build/plugins (build it first)" >&2; exit 2; }
 
@@ -92,6 +101,16 @@ run() {
         floor1) pdir=$work/floor1 ;;
         floorall) pdir=$work/floorall fields=$floor_fields ;;
     esac
+    if [ "$callgrind" = 1 ]; then
+        # instructions in place of both wall and CPU time (ratio() and the
+        # verdicts read them alike)
+        nice "${as_user[@]}" env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$pdir" \
+            IKEDIAG_FLOOR_FIELDS="$fields" WIRESHARK_CONFIG_DIR="$work/config" LC_ALL=C.UTF-8 \
+            valgrind --tool=callgrind --callgrind-out-file=/dev/null tshark "$@" "${extra[@]}" \
+            2> "$work/callgrind.err" > "$out"
+        awk '/refs:/ { gsub(",", "", $NF); print $NF / 1e9, 0, $NF / 1e9 }' "$work/callgrind.err"
+        return
+    fi
     /usr/bin/time -f '%e %M %U %S' -o "$work/time.out" \
         nice "${as_user[@]}" env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$pdir" \
         IKEDIAG_FLOOR_FIELDS="$fields" \
@@ -174,7 +193,12 @@ mk mixed "$mixed" "$mixed_f"
 check_load "$dense_f"
 
 echo
-echo "Ratios (median of $runs alternating runs; wall clock, and CPU = user + sys, which a busy machine disturbs less)"
+if [ "$callgrind" = 1 ]; then
+    echo "Ratios of instructions (valgrind --tool=callgrind, one run per side; both column groups show"
+    echo "the same count, in units of 10^9 instructions, and the verdicts read them as CPU)"
+else
+    echo "Ratios (median of $runs alternating runs; wall clock, and CPU = user + sys, which a busy machine disturbs less)"
+fi
 echo "floor1 = a post-dissector that wants one field and does nothing; floorall = one that wants"
 echo "ikediag's $(tr ',' '\n' <<< "$floor_fields" | wc -l) fields and does nothing (tools/bench/floor-plugin.c): what Wireshark"
 echo "charges any such plugin before it does any work"
