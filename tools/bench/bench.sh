@@ -37,7 +37,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 src=$(pwd)
 build=$src/build-bench work=/tmp/ikediag-bench runs=5 dense=50000 mixed=200000
-growth="10000 100000 1000000" core=1 callgrind=0
+growth="10000 100000 1000000" core=1 callgrind=0 unit=s
 while [ $# -gt 0 ]; do
     case $1 in
         --build) build=$(cd "$2" && pwd); shift 2 ;;
@@ -54,7 +54,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$callgrind" = 1 ]; then
     command -v valgrind >/dev/null || { echo "bench.sh: --callgrind needs valgrind" >&2; exit 2; }
-    runs=1 dense=10000 mixed=20000 growth= core=0
+    runs=1 dense=10000 mixed=20000 growth= core=0 unit=G
 fi
 so=$(ls "$build"/plugins/*/epan/ikediag.so 2>/dev/null | head -1)
 [ -n "$so" ] || { echo "no ikediag.so below $build/plugins (build it first)" >&2; exit 2; }
@@ -159,7 +159,7 @@ ratio() {
         # shellcheck disable=SC2086
         mc[$k]=$(printf '%s\n' ${cpu[$k]} | median)
     done
-    printf '%-34s %7s s %7s s %7s %7s %7s   %7s s %7s s %7s %7s %7s\n' "$name" \
+    printf "%-34s %7s $unit %7s $unit %7s %7s %7s   %7s $unit %7s $unit %7s %7s %7s\n" "$name" \
         "${mw[stock]}" "${mw[ikediag]}" \
         "$(awk -v a="${mw[ikediag]}" -v b="${mw[stock]}" 'BEGIN { printf "%.2fx", a / b }')" \
         "$(awk -v a="${mw[floor1]}" -v b="${mw[stock]}" 'BEGIN { printf "%.2fx", a / b }')" \
@@ -219,7 +219,7 @@ ratio "mixed, -q -z io,stat,0 (+ikediag,sa)" "$mixed_f" -q -z io,stat,0
 ikediag_args=()
 z_ikd=$last_ikd z_floor=$last_floor
 echo
-echo "Targets (issue 15; CPU, this run; own = ikediag - floorall):"
+echo "Targets (issue 15; $([ "$callgrind" = 1 ] && echo instructions || echo CPU), this run; own = ikediag - floorall):"
 verdict "IKE-dense -r, own cost (floorall $d_floor)" "$(awk -v a="$d_ikd" -v b="$d_floor" 'BEGIN { print a - b }')" 0.10
 verdict "mixed -r, own cost (floorall $m_floor)" "$(awk -v a="$m_ikd" -v b="$m_floor" 'BEGIN { print a - b }')" 0.02
 verdict "IKE-dense -Y isakmp -T fields, ratio to stock (floorall $y_floor)" "$y_ikd" 1.10
