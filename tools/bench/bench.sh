@@ -52,6 +52,7 @@ while [ $# -gt 0 ]; do
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
+[ -x /usr/bin/time ] || { echo "bench.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 if [ "$callgrind" = 1 ]; then
     command -v valgrind >/dev/null || { echo "bench.sh: --callgrind needs valgrind" >&2; exit 2; }
     runs=1 dense=10000 mixed=20000 growth= core=0 unit=G
