@@ -187,15 +187,31 @@ ikd_finding_possible(ikd_finding *f, ikd_cause cause, const char *fmt, ...)
     return TRUE;
 }
 
+/* A sentence of the finding (message, hint), unless it has no texts. */
+static void
+set_text(const ikd_finding *f, char **field, const char *fmt, va_list ap)
+{
+    if (f->no_texts)
+        return;
+    g_free(*field);
+    *field = g_strdup_vprintf(fmt, ap);
+}
+
 void
 ikd_finding_message(ikd_finding *f, const char *fmt, ...)
 {
     va_list ap;
-    if (f->no_texts)
-        return;
     va_start(ap, fmt);
-    g_free(f->message);
-    f->message = g_strdup_vprintf(fmt, ap);
+    set_text(f, &f->message, fmt, ap);
+    va_end(ap);
+}
+
+void
+ikd_finding_hint(ikd_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_text(f, &f->hint, fmt, ap);
     va_end(ap);
 }
 
@@ -228,16 +244,4 @@ ikd_finding_take_message(ikd_finding *f, char *msg)
     }
     g_free(f->message);
     f->message = msg;
-}
-
-void
-ikd_finding_hint(ikd_finding *f, const char *fmt, ...)
-{
-    va_list ap;
-    if (f->no_texts)
-        return;
-    va_start(ap, fmt);
-    g_free(f->hint);
-    f->hint = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
 }

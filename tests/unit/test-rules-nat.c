@@ -66,6 +66,16 @@ test_natd_hash(void)
     g_assert_cmpuint(ikd_natd_hash(20, NAT_SPII, ZERO, &a, 500, h), ==, 0);
 }
 
+/* Frame 1, IKE_SA_INIT request as captured outside the initiator's NAT:
+ * its NAT-D hashes are over the addresses behind it (set 'natted'). */
+static void
+nat_request(ikd_msg *m)
+{
+    ike(m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
+    notify(m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
+    notify(m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+}
+
 static void
 test_nat_detected_v2(void)
 {
@@ -76,9 +86,7 @@ test_nat_detected_v2(void)
 
     /* frame 1 as captured outside the NAT: the hashes are the capture's */
     natted = TRUE;
-    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
-    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    nat_request(&m);
     fi = ikd_test_add(t, &m);
     f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
@@ -139,9 +147,7 @@ test_nat_both_sides(void)
     ikd_addr elsewhere;
 
     natted = TRUE;                  /* the capture shows 203.0.113.1 for the initiator */
-    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
-    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    nat_request(&m);
     f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
     g_assert_null(strstr(f->message, "each side"));
@@ -210,9 +216,7 @@ test_nat_detected_no_texts(void)
 
     natted = TRUE;
     ikd_diag_set_texts(t, FALSE);
-    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
-    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    nat_request(&m);
     fi = ikd_test_add(t, &m);
     f = ikd_test_only_finding(fi);
     g_assert_cmpint(f->cause, ==, IKD_CAUSE_NAT_DETECTED);
@@ -228,9 +232,7 @@ test_nat_detected_no_texts(void)
     natted = TRUE;
     ikd_diag_set_texts(t, FALSE);
     ikd_diag_set_texts(t, TRUE);
-    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
-    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    nat_request(&m);
     f = ikd_test_only_finding(ikd_test_add(t, &m));
     g_assert_false(f->no_texts);
     g_assert_nonnull(strstr(f->message, "NAT detected in frame 1"));
@@ -678,9 +680,7 @@ test_esp_not_encapsulated(void)
     const ikd_finding *f;
 
     natted = TRUE;
-    ike(&m, 1, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, NAT_SPII, ZERO, 0, 101);
-    notify(&m, IKD_N_NAT_DETECTION_SOURCE_IP, NATD_SRC_198_51_100_10, 20);
-    notify(&m, IKD_N_NAT_DETECTION_DESTINATION_IP, NATD_DST_203_0_113_20, 20);
+    nat_request(&m);
     ikd_test_add(t, &m);
     ike(&m, 2, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, NAT_SPII, NAT_SPIR, 0, 102);
     ikd_test_add(t, &m);
