@@ -85,7 +85,9 @@ def main():
 
         verbose = ikdtest.run_tshark(args.wrapper, args.plugin_dir, ["-V"], keys=keys, capture=cap).stdout
         # generated items print in brackets, long labels cut: "[Finding [truncated]: ...]"
-        shown = re.findall(r"^\s+\[Finding( \[truncated\])?: (.*)\]$", verbose, re.M)
+        # up to 4.0, "[Finding […]: ...…]" from 4.2 on
+        shown = [(cut, text.rstrip("\u2026") if cut else text)
+                 for cut, text in re.findall(r"^\s+\[Finding( \[[^\]]*\])?: (.*)\]$", verbose, re.M)]
         if len(shown) != len(sentences):
             problems.append("%s: -V shows %d findings, not the %d of -T fields" % (tag, len(shown), len(sentences)))
         for (cut, text), want in zip(shown, sentences):
