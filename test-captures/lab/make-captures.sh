@@ -50,7 +50,7 @@ if [[ ${1:-} == --list ]]; then list_scenarios; exit 0; fi
 if [[ ${1:-} == --manifest ]]; then print_manifest; exit 0; fi
 [[ $(id -u) == 0 ]] || die "run as root"
 for ns in $NS_INI $NS_GW $NS_RES; do
-    ip netns list | grep -qw "$ns" && die "namespace $ns exists (another lab run?)"
+    grep -qw "$ns" <<<"$(ip netns list)" && die "namespace $ns exists (another lab run?)"
 done
 
 setup_system_packages

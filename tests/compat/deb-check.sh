@@ -55,7 +55,7 @@ check_plugins() {   # WHO COMMAND...
     line=$("$@" tshark -G plugins 2>/dev/null | grep '^ikediag\.so' || true)
     [ -n "$line" ] || fail "tshark -G plugins as $who does not list ikediag.so"
     case $line in *"$so"*) ;; *) fail "ikediag.so is not loaded from $so: $line" ;; esac
-    if [ "$minor" -ge 404 ] && ! echo "$line" | grep -qw dissector; then
+    if [ "$minor" -ge 404 ] && ! grep -qw dissector <<<"$line"; then
         fail "ikediag.so is not of type dissector: $line"
     fi
     say "tshark -G plugins as $who: $(echo "$line" | tr -s ' \t' ' ')"
@@ -80,5 +80,6 @@ done
 
 apt_q remove -y -q wireshark-ikediag || fail "apt-get remove wireshark-ikediag"
 [ ! -e "$so" ] || fail "$so is still there after removing the package"
-if tshark -G plugins 2>/dev/null | grep -q '^ikediag\.so'; then fail "ikediag still loads after removal"; fi
+after=$(tshark -G plugins 2>/dev/null || true)
+if grep -q '^ikediag\.so' <<<"$after"; then fail "ikediag still loads after removal"; fi
 say "removed cleanly; all checks passed in $(($(date +%s) - t0)) s: $version"

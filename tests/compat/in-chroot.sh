@@ -90,7 +90,7 @@ if [ -z "$plugins" ]; then
 fi
 say "  tshark -G plugins: $(echo "$plugins" | tr -s ' \t' ' ')"
 ws_minor=$(tshark --version 2>/dev/null | awk 'NR == 1 { split($3, v, "."); print v[1] * 100 + v[2] }')
-if [ "$ws_minor" -ge 404 ] && ! echo "$plugins" | grep -qw dissector; then
+if [ "$ws_minor" -ge 404 ] && ! grep -qw dissector <<<"$plugins"; then
     say "ikediag.so is not listed as type 'dissector' (plugin_describe() missing?)"
     exit 1
 fi

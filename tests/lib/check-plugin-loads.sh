@@ -10,6 +10,6 @@ fields=$("$wrap" "$plugins" - -G fields | awk -F'\t' '$1 == "F" && $3 ~ /^ikedia
 for f in ikediag.sa ikediag.exchange ikediag.state ikediag.request_in ikediag.response_in \
          ikediag.retransmission_of ikediag.icmp_for ikediag.cause ikediag.failure ikediag.verdict ikediag.offered \
          ikediag.chosen ikediag.mismatch ikediag.hint; do
-    echo "$fields" | grep -qx "$f" || { echo "field $f is not registered"; exit 1; }
+    grep -qx "$f" <<<"$fields" || { echo "field $f is not registered"; exit 1; }
 done
 echo "ikediag loads; $(echo "$fields" | wc -l) ikediag.* fields registered"
