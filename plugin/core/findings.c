@@ -6,11 +6,13 @@
 
 #include <stdarg.h>
 
+#include "arena.h"
 #include "findings.h"
 
 struct ikd_findings {
     ikd_tracker *t;
-    GPtrArray   *all;               /* every finding, for freeing */
+    GPtrArray   *all;               /* every finding, for freeing their texts */
+    ikd_arena   *arena;             /* the findings themselves */
     gboolean     no_texts;          /* ikd_findings_set_texts(FALSE) */
 };
 
@@ -25,7 +27,7 @@ free_finding(gpointer p)
     g_free(f->hint);
     for (guint i = 0; i < f->n_possible; i++)
         g_free(f->possible[i].why);
-    g_free(f);
+    g_free(f->possible);
 }
 
 ikd_findings *
@@ -34,6 +36,7 @@ ikd_findings_new(ikd_tracker *t)
     ikd_findings *fs = g_new0(ikd_findings, 1);
     fs->t = t;
     fs->all = g_ptr_array_new_with_free_func(free_finding);
+    fs->arena = ikd_arena_new();
     return fs;
 }
 
@@ -43,6 +46,7 @@ ikd_findings_free(ikd_findings *fs)
     if (!fs)
         return;
     g_ptr_array_free(fs->all, TRUE);
+    ikd_arena_free(fs->arena);
     g_free(fs);
 }
 
@@ -68,7 +72,7 @@ ikd_finding *
 ikd_report(ikd_findings *fs, ikd_sa *sa, ikd_exchange *ex, guint32 frame,
            ikd_cause cause, gboolean failure)
 {
-    ikd_finding *f = g_new0(ikd_finding, 1);
+    ikd_finding *f = ikd_arena_new0(fs->arena, ikd_finding);
     ikd_frame_info *fi;
 
     f->no_texts = fs->no_texts;
@@ -179,6 +183,8 @@ ikd_finding_possible(ikd_finding *f, ikd_cause cause, const char *fmt, ...)
     }
     if (cause == f->cause || ikd_finding_has_possible(f, cause) || f->n_possible >= IKD_MAX_POSSIBLE)
         return FALSE;
+    if (!f->possible)
+        f->possible = g_new0(ikd_possible, IKD_MAX_POSSIBLE);
     va_start(ap, fmt);
     f->possible[f->n_possible].cause = cause;
     f->possible[f->n_possible].why = f->no_texts ? NULL : g_strdup_vprintf(fmt, ap);

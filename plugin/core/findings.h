@@ -37,7 +37,9 @@ typedef struct ikd_finding {
     ikd_exchange *exchange;         /* NULL when not about one exchange */
     guint32   recovered_in;         /* a refusal the peers got past: the frame that shows it
                                        (rules_proposals.c), 0 otherwise */
-    ikd_possible possible[IKD_MAX_POSSIBLE];    /* most likely first */
+    ikd_possible *possible;         /* n_possible of them, most likely first; room
+                                       for IKD_MAX_POSSIBLE, made by the first
+                                       (most findings have none) */
     guint8    n_possible;
     struct ikd_finding *next_on_frame;
 } ikd_finding;

@@ -23,6 +23,12 @@ point_at_storage(ikd_msg *m)
     m->natd = m->natd_store;
     m->cert = m->cert_store;
     m->certreq = m->certreq_store;
+    for (guint i = 0; i < IKD_MAX_NOTIFIES; i++)
+        m->notify_store[i].data = m->notify_bytes[i];
+    for (guint i = 0; i < IKD_MAX_VIDS; i++)
+        m->vid_store[i].data = m->vid_bytes[i];
+    for (guint i = 0; i < IKD_MAX_NATD; i++)
+        m->natd_store[i].data = m->natd_bytes[i];
 }
 
 void
@@ -45,6 +51,9 @@ ikd_msg_reset(ikd_msg *m)
     memset(m->natd_store, 0, m->n_natd * sizeof m->natd_store[0]);
     memset(m->cert_store, 0, m->n_cert * sizeof m->cert_store[0]);
     memset(m->certreq_store, 0, m->n_certreq * sizeof m->certreq_store[0]);
+    memset(m->notify_bytes, 0, m->n_notify * sizeof m->notify_bytes[0]);
+    memset(m->vid_bytes, 0, m->n_vid * sizeof m->vid_bytes[0]);
+    memset(m->natd_bytes, 0, m->n_natd * sizeof m->natd_bytes[0]);
     memset(m, 0, offsetof(ikd_msg, del));
     point_at_storage(m);
 }

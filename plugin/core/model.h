@@ -92,13 +92,17 @@ typedef struct ikd_proposal {
     guint32 lifetime;               /* seconds, 0 = not given */
 } ikd_proposal;
 
+/* The data of a notify or blob is its first MIN(length, IKD_MAX_BLOB)
+ * bytes, read no further: in an ikd_msg it points into the message's own
+ * storage (ikd_msg_init()), in a kept digest at exactly those bytes (most
+ * are far shorter than IKD_MAX_BLOB, and a capture keeps ~1 per message). */
 typedef struct ikd_notify {
+    guint8 *data;
     guint16 type;
     guint8  protocol;
     guint8  spi_len;
     guint8  spi[16];
     guint16 data_len;               /* length on the wire */
-    guint8  data[IKD_MAX_BLOB];     /* first IKD_MAX_BLOB bytes */
 } ikd_notify;
 
 /* A traffic selector (IKEv2 TSi/TSr) or an IKEv1 Quick Mode client ID
@@ -117,8 +121,8 @@ typedef struct ikd_ident {
 } ikd_ident;
 
 typedef struct ikd_blob {
-    guint16 len;
-    guint8  data[IKD_MAX_BLOB];
+    guint8 *data;                   /* len bytes */
+    guint16 len;                    /* at most IKD_MAX_BLOB */
 } ikd_blob;
 
 typedef struct ikd_cert {
@@ -267,7 +271,7 @@ typedef struct ikd_msg {
 
     /* Storage behind the digest's arrays, and the Deletes.  Last, and not
      * cleared for each frame: ikd_msg_reset() clears only the entries the
-     * previous message used (the whole is about 9.6 KB). */
+     * previous message used (the whole is about 10 KB). */
     ikd_delete   del[IKD_MAX_DELETES];
     ikd_proposal prop_store[IKD_MAX_PROPOSALS];
     ikd_transform tf_store[IKD_MAX_TRANSFORMS];
@@ -278,6 +282,9 @@ typedef struct ikd_msg {
     ikd_blob     natd_store[IKD_MAX_NATD];
     ikd_cert     cert_store[IKD_MAX_CERTS];
     ikd_certreq  certreq_store[IKD_MAX_CERTREQ];
+    guint8       notify_bytes[IKD_MAX_NOTIFIES][IKD_MAX_BLOB];
+    guint8       vid_bytes[IKD_MAX_VIDS][IKD_MAX_BLOB];
+    guint8       natd_bytes[IKD_MAX_NATD][IKD_MAX_BLOB];
 } ikd_msg;
 
 /* Helpers shared by the core and the glue. */

@@ -17,14 +17,26 @@
 
 #include <string.h>
 
+#include "arena.h"
 #include "tracker.h"
 #include "names.h"
+
+/* Frame number -> ikd_frame_info, for every frame the tracker keeps.  A
+ * hash table cost ~100 B a frame (entry, malloc header, growth); a first
+ * pass adds frames in order, so their numbers make a sorted array that a
+ * binary search reads, and their infos sit in chunks beside it. */
+#define IKD_FRAME_CHUNK 1024
+typedef struct ikd_frame_index {
+    GArray     *order;              /* guint32 frame numbers, ascending */
+    GPtrArray  *infos;              /* chunks of IKD_FRAME_CHUNK ikd_frame_info */
+    GHashTable *late;               /* frames that came out of order; NULL if none */
+} ikd_frame_index;
 
 struct ikd_tracker {
     ikd_config   cfg;
     GHashTable  *sa_by_spi;         /* guint64 ispi -> ikd_sa */
     GHashTable  *exchange_by_key;   /* guint64 key -> ikd_exchange */
-    GHashTable  *frames;            /* frame number -> ikd_frame_info */
+    ikd_frame_index frames;         /* frame number -> ikd_frame_info */
     GHashTable  *sa_by_peers;       /* peer pair -> latest ikd_sa (ESP, ICMP) */
     GHashTable  *esp_flows;         /* peer pair -> ikd_esp_flow, ESP without IKE SA */
     GHashTable  *esp_spi_first;     /* hash of (peer pair, ESP SPI) -> first frame: ESP on
@@ -32,8 +44,7 @@ struct ikd_tracker {
     GHashTable  *sas_by_addr;       /* endpoint address -> GPtrArray of ikd_sa (rules
                                        that compare a peer's SAs; bench: no scan of
                                        every SA per failure) */
-    GPtrArray   *digests;
-    GPtrArray   *exchanges;
+    ikd_arena   *arena;             /* frame infos, exchanges, digests */
     ikd_sa      *sas, *last_sa;
     guint32      n_sas;
     gpointer     family_state[IKD_FAMILY_SLOTS];
@@ -64,7 +75,6 @@ free_sa(ikd_sa *sa)
     for (guint i = 0; i < IKD_FAMILY_SLOTS; i++)
         g_free(sa->family_state[i]);
     g_free(sa->findings);
-    g_free(sa);
 }
 
 /* g_int64_hash() folds the halves (low ^ high): exchange keys (SA number
@@ -134,14 +144,14 @@ ikd_tracker_new(const ikd_config *cfg)
         ikd_config_defaults(&t->cfg);
     t->sa_by_spi = g_hash_table_new(u64_hash, g_int64_equal);
     t->exchange_by_key = g_hash_table_new(u64_hash, g_int64_equal);
-    t->frames = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    t->frames.order = g_array_new(FALSE, FALSE, sizeof(guint32));
+    t->frames.infos = g_ptr_array_new_with_free_func(g_free);
     t->sa_by_peers = g_hash_table_new_full(peers_key_hash, peers_key_equal, NULL, g_free);
     t->esp_flows = g_hash_table_new_full(peers_key_hash, peers_key_equal, g_free, g_free);
     t->esp_spi_first = g_hash_table_new_full(u64_hash, g_int64_equal, g_free, NULL);
     t->sas_by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free,
                                            (GDestroyNotify)g_ptr_array_unref);
-    t->digests = g_ptr_array_new_with_free_func(g_free);
-    t->exchanges = g_ptr_array_new_with_free_func(g_free);
+    t->arena = ikd_arena_new();
     return t;
 }
 
@@ -152,7 +162,10 @@ ikd_tracker_free(ikd_tracker *t)
         return;
     g_hash_table_destroy(t->sa_by_spi);
     g_hash_table_destroy(t->exchange_by_key);
-    g_hash_table_destroy(t->frames);
+    g_array_free(t->frames.order, TRUE);
+    g_ptr_array_free(t->frames.infos, TRUE);
+    if (t->frames.late)
+        g_hash_table_destroy(t->frames.late);
     g_hash_table_destroy(t->sa_by_peers);
     g_hash_table_destroy(t->esp_flows);
     g_hash_table_destroy(t->esp_spi_first);
@@ -161,12 +174,9 @@ ikd_tracker_free(ikd_tracker *t)
         if (t->family_state[i] && t->family_destroy[i])
             t->family_destroy[i](t->family_state[i]);
     }
-    g_ptr_array_free(t->digests, TRUE);
-    g_ptr_array_free(t->exchanges, TRUE);
-    for (ikd_sa *sa = t->sas, *next; sa; sa = next) {
-        next = sa->next;
+    for (ikd_sa *sa = t->sas; sa; sa = sa->next)
         free_sa(sa);
-    }
+    ikd_arena_free(t->arena);
     g_free(t);
 }
 
@@ -252,13 +262,26 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
      * ikd_cert holds gint64s and the arrays before it have odd sizes
      * (found by tests/fuzz: UBSan "misaligned address" in rules_auth.c). */
 #define IKD_ALIGN8(n) (((n) + 7) & ~(gsize)7)
+#define IKD_NOTIFY_KEPT(n) MIN((gsize)(n)->data_len, (gsize)IKD_MAX_BLOB)
+#define IKD_BLOB_KEPT(b) MIN((gsize)(b)->len, (gsize)IKD_MAX_BLOB)
     gsize sz = IKD_ALIGN8(sizeof(ikd_digest))
         + IKD_ALIGN8(m->n_prop * sizeof(ikd_proposal)) + IKD_ALIGN8(m->n_tf * sizeof(ikd_transform))
         + IKD_ALIGN8(m->n_notify * sizeof(ikd_notify)) + IKD_ALIGN8(m->n_ts * sizeof(ikd_ts))
         + IKD_ALIGN8(m->n_id * sizeof(ikd_ident)) + IKD_ALIGN8(m->n_natd * sizeof(ikd_blob))
         + IKD_ALIGN8(m->n_vid * sizeof(ikd_blob)) + IKD_ALIGN8(m->n_cert * sizeof(ikd_cert))
         + IKD_ALIGN8(m->n_certreq * sizeof(ikd_certreq));
-    guint8 *block = g_malloc0(sz);
+    gsize data_sz = 0;
+    guint8 *block;
+
+    /* then the notify, NAT-D and VID bytes, each as long as it is */
+    for (guint i = 0; i < m->n_notify; i++)
+        data_sz += IKD_NOTIFY_KEPT(&m->notify[i]);
+    for (guint i = 0; i < m->n_natd; i++)
+        data_sz += IKD_BLOB_KEPT(&m->natd[i]);
+    for (guint i = 0; i < m->n_vid; i++)
+        data_sz += IKD_BLOB_KEPT(&m->vid[i]);
+    sz += data_sz;
+    block = ikd_arena_alloc0(t->arena, sz);
     ikd_digest *d = (ikd_digest *)block;
     guint8 *p = block + IKD_ALIGN8(sizeof(ikd_digest));
 
@@ -275,10 +298,26 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
     IKD_COPY_ARRAY(vid, m->n_vid, ikd_blob);
     IKD_COPY_ARRAY(cert, m->n_cert, ikd_cert);
     IKD_COPY_ARRAY(certreq, m->n_certreq, ikd_certreq);
+    for (guint i = 0; i < m->n_notify; i++) {
+        d->notify[i].data = p;
+        memcpy(p, m->notify[i].data, IKD_NOTIFY_KEPT(&m->notify[i]));
+        p += IKD_NOTIFY_KEPT(&m->notify[i]);
+    }
+    for (guint i = 0; i < m->n_natd; i++) {
+        d->natd[i].data = p;
+        memcpy(p, m->natd[i].data, IKD_BLOB_KEPT(&m->natd[i]));
+        p += IKD_BLOB_KEPT(&m->natd[i]);
+    }
+    for (guint i = 0; i < m->n_vid; i++) {
+        d->vid[i].data = p;
+        memcpy(p, m->vid[i].data, IKD_BLOB_KEPT(&m->vid[i]));
+        p += IKD_BLOB_KEPT(&m->vid[i]);
+    }
 #undef IKD_COPY_ARRAY
+#undef IKD_BLOB_KEPT
+#undef IKD_NOTIFY_KEPT
 #undef IKD_ALIGN8
 
-    g_ptr_array_add(t->digests, d);
     t->bytes += sz;
     return d;
 }
@@ -286,18 +325,51 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
 static ikd_frame_info *
 new_frame_info(ikd_tracker *t, const ikd_msg *m)
 {
-    ikd_frame_info *fi = g_new0(ikd_frame_info, 1);
+    ikd_frame_index *ix = &t->frames;
+    ikd_frame_info *fi;
+    guint n = ix->order->len;
+
+    if (n == 0 || m->frame > g_array_index(ix->order, guint32, n - 1)) {
+        /* A first pass goes in frame order: append. */
+        if (n % IKD_FRAME_CHUNK == 0)
+            g_ptr_array_add(ix->infos, g_new0(ikd_frame_info, IKD_FRAME_CHUNK));
+        fi = (ikd_frame_info *)g_ptr_array_index(ix->infos, n / IKD_FRAME_CHUNK) + n % IKD_FRAME_CHUNK;
+        g_array_append_val(ix->order, m->frame);
+        t->bytes += sizeof *fi + sizeof(guint32);
+    } else {
+        /* Frames out of order (the core's tests and fuzzers feed them so):
+         * a table beside the ordered run.  ikd_tracker_add() is called
+         * only for frames not looked up before, so no frame is in both. */
+        if (!ix->late)
+            ix->late = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, NULL);
+        fi = ikd_arena_new0(t->arena, ikd_frame_info);
+        g_hash_table_insert(ix->late, GUINT_TO_POINTER(m->frame), fi);
+        t->bytes += sizeof *fi + 32;
+    }
     fi->frame = m->frame;
     fi->malformed = m->malformed;
-    g_hash_table_replace(t->frames, GUINT_TO_POINTER(m->frame), fi);
-    t->bytes += sizeof *fi + 32;
     return fi;
 }
 
 ikd_frame_info *
 ikd_tracker_lookup(ikd_tracker *t, guint32 frame)
 {
-    return g_hash_table_lookup(t->frames, GUINT_TO_POINTER(frame));
+    ikd_frame_index *ix = &t->frames;
+    const guint32 *order = (const guint32 *)(void *)ix->order->data;
+    guint lo = 0, hi = ix->order->len;
+
+    if (hi && frame <= order[hi - 1]) {
+        while (lo < hi) {
+            guint mid = lo + (hi - lo) / 2;
+            if (order[mid] < frame)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (order[lo] == frame)
+            return (ikd_frame_info *)g_ptr_array_index(ix->infos, lo / IKD_FRAME_CHUNK) + lo % IKD_FRAME_CHUNK;
+    }
+    return ix->late ? g_hash_table_lookup(ix->late, GUINT_TO_POINTER(frame)) : NULL;
 }
 
 /* ------------------------------------------------------------ family state */
@@ -333,7 +405,7 @@ ikd_tracker_account(ikd_tracker *t, gsize bytes)
 static ikd_sa *
 new_sa(ikd_tracker *t, const ikd_msg *m, gboolean v2_sender_init)
 {
-    ikd_sa *sa = g_new0(ikd_sa, 1);
+    ikd_sa *sa = ikd_arena_new0(t->arena, ikd_sa);
     gboolean sender_is_initiator;
 
     sa->number = ++t->n_sas;
@@ -429,7 +501,7 @@ static ikd_exchange *
 new_exchange(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, gboolean requester_is_init,
              gboolean index_it)
 {
-    ikd_exchange *ex = g_new0(ikd_exchange, 1);
+    ikd_exchange *ex = ikd_arena_new0(t->arena, ikd_exchange);
 
     ex->sa = sa;
     ex->number = ++sa->n_exchanges;
@@ -442,7 +514,6 @@ new_exchange(ikd_tracker *t, ikd_sa *sa, const ikd_msg *m, gboolean requester_is
     else
         sa->exchanges = ex;
     sa->last_exchange = ex;
-    g_ptr_array_add(t->exchanges, ex);
     t->bytes += sizeof *ex;
     if (index_it) {
         /* The table's key lives in the exchange; a newer attempt under the
@@ -507,8 +578,7 @@ add_fragment(ikd_tracker *t, ikd_slot *s, const ikd_msg *m, ikd_digest **digest_
         }
     }
     if (!fr) {
-        fr = s->frags = g_new0(ikd_slot_frags, 1);
-        g_ptr_array_add(t->digests, fr);        /* freed with the digests */
+        fr = s->frags = ikd_arena_new0(t->arena, ikd_slot_frags);
         t->bytes += sizeof *fr;
     }
     if (fr->n < IKD_MAX_FRAGMENTS) {

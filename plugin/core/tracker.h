@@ -65,16 +65,16 @@ typedef struct ikd_slot {
 struct ikd_exchange {
     guint64  key;                   /* tracker's index key (exchange_key()) */
     ikd_sa  *sa;
-    guint32  number;                /* 1-based, within the SA */
-    guint8   version, exch_type;
-    guint32  msgid;
-    gboolean from_initiator;        /* requester is the IKE SA initiator */
-    guint8   phase1_step;           /* IKEv1 MM 1..3 / AM 1; 0 otherwise */
+    struct ikd_exchange *next_in_sa;
     ikd_slot request, response, final;
+    guint32  number;                /* 1-based, within the SA */
+    guint32  msgid;
     guint32  diagnosed_in;          /* frame carrying the main finding */
     ikd_cause diagnosed_cause;
-    gboolean failed;
-    struct ikd_exchange *next_in_sa;
+    guint8   version, exch_type;
+    guint8   from_initiator;        /* requester is the IKE SA initiator */
+    guint8   phase1_step;           /* IKEv1 MM 1..3 / AM 1; 0 otherwise */
+    guint8   failed;
 };
 
 typedef enum {
@@ -146,18 +146,20 @@ struct ikd_sa {
     struct ikd_sa *next;
 };
 
+/* One per frame kept (most frames of an IKE capture): 48 bytes, pointers
+ * first so that nothing pads. */
 typedef struct ikd_frame_info {
-    guint32  frame;
     ikd_sa  *sa;
     ikd_exchange *exchange;
-    ikd_role role;
-    guint8   phase1_msg;            /* IKEv1 MM1..MM6 / AM1..AM3, 0 otherwise */
-    guint8   quick_msg;             /* IKEv1 QM1..QM3 */
-    guint32  retransmission_of;     /* 0 = not a retransmission */
-    guint32  icmp_for;              /* ICMP error: the IKE frame it quotes */
-    guint8   malformed;
     const char *state;
     struct ikd_finding *findings;   /* findings carried by this frame (findings.c) */
+    guint32  frame;
+    guint32  retransmission_of;     /* 0 = not a retransmission */
+    guint32  icmp_for;              /* ICMP error: the IKE frame it quotes */
+    guint8   role;                  /* ikd_role */
+    guint8   phase1_msg;            /* IKEv1 MM1..MM6 / AM1..AM3, 0 otherwise */
+    guint8   quick_msg;             /* IKEv1 QM1..QM3 */
+    guint8   malformed;
 } ikd_frame_info;
 
 typedef struct ikd_config {

@@ -152,6 +152,7 @@ test_possible_helper(void)
     g_assert_cmpint(f.possible[1].cause, ==, IKD_CAUSE_SCAN_PROBE);
     g_free(f.possible[0].why);
     g_free(f.possible[1].why);
+    g_free(f.possible);
     /* a keyword outside causes.def is refused loudly */
     g_test_trap_subprocess(NULL, 0, 0);
     g_test_trap_assert_failed();
