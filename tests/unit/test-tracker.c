@@ -2,8 +2,9 @@
  * Unit tests of plugin/core/tracker.c: hand-made ikd_msg values placed in
  * IKE SAs and exchanges, requests paired with responses, retransmissions
  * recognised, IKEv1 Main and Quick Mode states, ICMP errors and IKEv2
- * fragments linked to their request.  (Two of them also read the finding
- * the rules add on top: encrypted-outcome, no-response.)
+ * fragments linked to their request, the frame index and the arena.  (Two
+ * of them also read the finding the rules add on top: encrypted-outcome,
+ * no-response.)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,6 +16,7 @@
 #include "ikd-test.h"
 #include "core/names.h"
 #include "core/causes.h"
+#include "core/arena.h"
 
 static void
 test_v2_pairing_and_retransmission(void)
@@ -394,6 +396,77 @@ test_v2_roles_from_state(void)
     ikd_diag_free(t);
 }
 
+static void
+frame_spi(guint8 spi[8], guint8 tag, guint32 frame)
+{
+    memset(spi, 0, 8);
+    spi[0] = tag;
+    spi[4] = (guint8)(frame >> 24); spi[5] = (guint8)(frame >> 16);
+    spi[6] = (guint8)(frame >> 8); spi[7] = (guint8)frame;
+}
+
+/* The frame index (tracker.c): frames in order go into chunks of 1024 and
+ * are found by binary search; frames out of order go into a table beside
+ * them.  Every frame must be found again, and no other. */
+static void
+test_frame_index(void)
+{
+    ikd_diag *t = ikd_diag_new(NULL);
+    ikd_msg m;
+    guint32 frame;
+    guint8 spi[8];
+
+    /* 2,500 packets in frame order (even numbers, past two chunk ends),
+     * each an IKE_SA_INIT request of its own SA */
+    for (frame = 2; frame <= 5000; frame += 2) {
+        frame_spi(spi, 0x10, frame);
+        ike(&m, frame, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, spi, ZERO, 0, frame);
+        g_assert_cmpuint(ikd_diag_add(t, &m)->frame, ==, frame);
+    }
+    /* then some of the odd ones, late and backwards */
+    for (frame = 4001; frame > 1000; frame -= 500) {
+        frame_spi(spi, 0x20, frame);
+        ike(&m, frame, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, spi, ZERO, 0, frame);
+        g_assert_cmpuint(ikd_diag_add(t, &m)->frame, ==, frame);
+    }
+    for (frame = 1; frame <= 5002; frame++) {
+        ikd_frame_info *fi = ikd_diag_lookup(t, frame);
+        gboolean late = frame % 2 && frame > 1000 && frame <= 4001 && (4001 - frame) % 500 == 0;
+
+        if ((frame % 2 == 0 && frame <= 5000) || late) {
+            g_assert_nonnull(fi);
+            g_assert_cmpuint(fi->frame, ==, frame);
+            frame_spi(spi, late ? 0x20 : 0x10, frame);
+            g_assert_cmpmem(fi->sa->ispi, 8, spi, 8);
+        } else {
+            g_assert_null(fi);
+        }
+    }
+    ikd_diag_free(t);
+}
+
+/* The arena (arena.c): zeroed, 8-byte aligned memory, small and large. */
+static void
+test_arena(void)
+{
+    ikd_arena *a = ikd_arena_new();
+    static const gsize sizes[] = { 1, 3, 8, 13, 48, 100, 4000, 20000, 70000, 5 };
+
+    for (guint round = 0; round < 50; round++) {
+        for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+            guint8 *p = ikd_arena_alloc0(a, sizes[i]);
+
+            g_assert_nonnull(p);
+            g_assert_cmpuint(GPOINTER_TO_SIZE(p) % 8, ==, 0);
+            for (gsize k = 0; k < sizes[i]; k++)
+                g_assert_cmpuint(p[k], ==, 0);
+            memset(p, 0xa5, sizes[i]);  /* ASan: within what was given */
+        }
+    }
+    g_assert_cmpuint(ikd_arena_bytes(a), >=, 50 * (1 + 3 + 8 + 13 + 48 + 100 + 4000 + 20000 + 70000 + 5));
+    ikd_arena_free(a);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -405,5 +478,7 @@ main(int argc, char **argv)
     g_test_add_func("/tracker/v2-proven-established", test_v2_proven_established);
     g_test_add_func("/tracker/v1-quick-mode-proves-phase1", test_v1_quick_mode_proves_phase1);
     g_test_add_func("/tracker/v2-roles-from-state", test_v2_roles_from_state);
+    g_test_add_func("/tracker/frame-index", test_frame_index);
+    g_test_add_func("/tracker/arena", test_arena);
     return g_test_run();
 }
