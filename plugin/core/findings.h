@@ -23,25 +23,26 @@ typedef struct ikd_possible {
     char     *why;
 } ikd_possible;
 
+/* Members ordered so that no padding is left (128 B): one per finding. */
 typedef struct ikd_finding {
     ikd_cause cause;
     gboolean  failure;
     guint32   frame;                /* the frame that carries it */
-    guint32   evidence[IKD_MAX_EVIDENCE];
-    guint8    n_evidence;
-    char     *message;              /* a full sentence with frames and values */
-    char     *offered, *chosen, *mismatch, *hint;   /* NULL when not known */
-    gboolean  no_texts;             /* message, hint and possible[].why are left out
-                                       (ikd_findings_set_texts()); the rest never is */
-    ikd_sa   *sa;
-    ikd_exchange *exchange;         /* NULL when not about one exchange */
     guint32   recovered_in;         /* a refusal the peers got past: the frame that shows it
                                        (rules_proposals.c), 0 otherwise */
+    guint32   evidence[IKD_MAX_EVIDENCE];
+    char     *message;              /* a full sentence with frames and values */
+    char     *offered, *chosen, *mismatch, *hint;   /* NULL when not known */
+    ikd_sa   *sa;
+    ikd_exchange *exchange;         /* NULL when not about one exchange */
     ikd_possible *possible;         /* n_possible of them, most likely first; room
                                        for IKD_MAX_POSSIBLE, made by the first
                                        (most findings have none) */
-    guint8    n_possible;
     struct ikd_finding *next_on_frame;
+    gboolean  no_texts;             /* message, hint and possible[].why are left out
+                                       (ikd_findings_set_texts()); the rest never is */
+    guint8    n_evidence;
+    guint8    n_possible;
 } ikd_finding;
 
 typedef struct ikd_findings ikd_findings;

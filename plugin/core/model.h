@@ -192,9 +192,9 @@ enum {
  * message at hand and for earlier ones.  The arrays point into the
  * ikd_msg's own storage, or in a kept digest into the block after it. */
 #define IKD_DIGEST_FIELDS \
-    guint32  frame; \
     gint64   ts_sec;                /* capture time */ \
     gint32   ts_nsec; \
+    guint32  frame;                 /* after ts_nsec: no padding (a digest is 128 B) */ \
     guint8   version;               /* 1 or 2 (major version) */ \
     guint8   exch_type; \
     guint8   flags; \
