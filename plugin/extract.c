@@ -528,12 +528,9 @@ on_payload(walk_ctx *c, guint8 type)
     case P2_EAP: m->has_eap = 1; break;
     case P1_N: case P2_N:
         if (m->n_notify < IKD_MAX_NOTIFIES) {
-            guint8 *bytes;
-
+            /* ikd_msg_reset() left it zeroed, its data pointing at the
+             * message's storage */
             c->notify = &m->notify[m->n_notify++];
-            bytes = c->notify->data;    /* the message's storage, see ikd_msg_init() */
-            memset(c->notify, 0, sizeof *c->notify);
-            c->notify->data = bytes;
         } else {
             m->dropped++;
         }

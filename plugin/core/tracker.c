@@ -255,6 +255,16 @@ peers_key(ikd_peers_key *k, const ikd_addr *a, const ikd_addr *b)
     k->hi = *b;
 }
 
+/* Copies 'len' bytes from *data to p, points *data at the copy and returns
+ * the byte after it. */
+static guint8 *
+keep_bytes(guint8 **data, gsize len, guint8 *p)
+{
+    memcpy(p, *data, len);
+    *data = p;
+    return p + len;
+}
+
 static ikd_digest *
 make_digest(ikd_tracker *t, const ikd_msg *m)
 {
@@ -298,21 +308,13 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
     IKD_COPY_ARRAY(vid, m->n_vid, ikd_blob);
     IKD_COPY_ARRAY(cert, m->n_cert, ikd_cert);
     IKD_COPY_ARRAY(certreq, m->n_certreq, ikd_certreq);
-    for (guint i = 0; i < m->n_notify; i++) {
-        d->notify[i].data = p;
-        memcpy(p, m->notify[i].data, IKD_NOTIFY_KEPT(&m->notify[i]));
-        p += IKD_NOTIFY_KEPT(&m->notify[i]);
-    }
-    for (guint i = 0; i < m->n_natd; i++) {
-        d->natd[i].data = p;
-        memcpy(p, m->natd[i].data, IKD_BLOB_KEPT(&m->natd[i]));
-        p += IKD_BLOB_KEPT(&m->natd[i]);
-    }
-    for (guint i = 0; i < m->n_vid; i++) {
-        d->vid[i].data = p;
-        memcpy(p, m->vid[i].data, IKD_BLOB_KEPT(&m->vid[i]));
-        p += IKD_BLOB_KEPT(&m->vid[i]);
-    }
+    /* the copied entries still point into the message: move their bytes */
+    for (guint i = 0; i < m->n_notify; i++)
+        p = keep_bytes(&d->notify[i].data, IKD_NOTIFY_KEPT(&m->notify[i]), p);
+    for (guint i = 0; i < m->n_natd; i++)
+        p = keep_bytes(&d->natd[i].data, IKD_BLOB_KEPT(&m->natd[i]), p);
+    for (guint i = 0; i < m->n_vid; i++)
+        p = keep_bytes(&d->vid[i].data, IKD_BLOB_KEPT(&m->vid[i]), p);
 #undef IKD_COPY_ARRAY
 #undef IKD_BLOB_KEPT
 #undef IKD_NOTIFY_KEPT

@@ -129,12 +129,9 @@ esp(ikd_msg *m, guint32 frame, gboolean from_init, gboolean in_udp)
 static inline ikd_notify *
 notify(ikd_msg *m, guint16 type, const guint8 *data, guint16 len)
 {
+    /* zeroed by ikd_msg_init(), its data pointing at the message's storage */
     ikd_notify *n = &m->notify[m->n_notify++];
-    guint8 *bytes = n->data;        /* the message's storage (ikd_msg_init()) */
 
-    memset(n, 0, sizeof *n);
-    memset(bytes, 0, IKD_MAX_BLOB);
-    n->data = bytes;
     n->type = type;
     n->data_len = len;
     if (data)
