@@ -1377,7 +1377,9 @@ visit(proto_node *node, gpointer data)
     if (c->depth == 0 && !descend_from_top(fi))
         return;
     c->depth++;
-    proto_tree_children_foreach(node, visit, c);
+    /* proto_tree_children_foreach() without a call per item */
+    for (proto_node *child = node->first_child; child; child = child->next)
+        visit(child, c);
     c->depth--;
     /* Leaving the ISAKMP protocol item ends the message: a second IKE
      * message in the same datagram is not tracked. */

@@ -97,6 +97,19 @@ static ikd_diag *diag;
  * what the previous frame filled. */
 static ikd_msg *frame_msg;
 
+/* Whether the extraction's fields are declared to epan right now. */
+static gboolean fields_wanted;
+
+static void
+want_fields(gboolean on)
+{
+    if (on == fields_wanted)
+        return;
+    fields_wanted = on;
+    /* epan takes the array and frees the one it held */
+    set_postdissector_wanted_hfids(ikediag_handle, on ? ikd_extract_wanted_hfids() : NULL);
+}
+
 static void
 ikediag_init(void)
 {
@@ -126,14 +139,15 @@ ikediag_init(void)
      * ikediag, Analyze > Enabled Protocols): wanted fields make tshark build
      * a protocol tree for every packet, +20% CPU on non-IKE traffic even
      * with the dissector off (docs/performance.md). */
+    fields_wanted = FALSE;
     if (proto_is_protocol_enabled(find_protocol_by_id(proto_ikediag)))
-        set_postdissector_wanted_hfids(ikediag_handle, ikd_extract_wanted_hfids());
+        want_fields(TRUE);
 }
 
 static void
 ikediag_cleanup(void)
 {
-    set_postdissector_wanted_hfids(ikediag_handle, NULL);
+    want_fields(FALSE);
     ikd_diag_free(diag);
     diag = NULL;
 }
@@ -225,7 +239,12 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
     else if (f->message && (have_tap_listener(expert_tap) ||
                             (hf_expert_message > 0 && proto_field_is_referenced(tree, hf_expert_message)) ||
                             proto_field_is_referenced(tree, ei->hf)))
-        expert_add_info_format(pinfo, ti, ei, "%s", f->message);
+        /* expert.c keeps ITEM_LABEL_LENGTH bytes of the text, but its
+         * vsnprintf walks the whole sentence to get there (most of an expert
+         * info's cost with a long one).  One byte more than it keeps, so that
+         * it still sees the cut (4.2 and later then end the text on a whole
+         * UTF-8 character): the text is the same. */
+        expert_add_info_format(pinfo, ti, ei, "%.*s", ITEM_LABEL_LENGTH, f->message);
     else
         expert_add_info(pinfo, ti, ei);
     if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
@@ -248,25 +267,21 @@ draw(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ikd_frame_info *
     proto_item_set_generated(root);
     t = proto_item_add_subtree(root, ett_ikediag);
 
-    if (fi->sa) {
-        proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_sa, tvb, 0, 0, fi->sa->number));
-        if (summary)
-            proto_item_append_text(root, ", IKE SA %u", fi->sa->number);
-    }
-    if (ex) {
-        const char *name = ikd_exchange_name(ex->version, ex->exch_type);
-        proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_exchange, tvb, 0, 0, name));
-        if (summary)
-            proto_item_append_text(root, ", %s", name);
-    }
+    const char *name = ex ? ikd_exchange_name(ex->version, ex->exch_type) : NULL;
     const char *label = summary || proto_field_is_referenced(tree, hf_ikediag_message)
                         ? ikd_message_label(ex ? ex->exch_type : 0, fi->role, fi->phase1_msg,
                                             fi->quick_msg, buf, sizeof buf) : "";
-    if (*label) {
+    if (fi->sa)
+        proto_item_set_generated(proto_tree_add_uint(t, hf_ikediag_sa, tvb, 0, 0, fi->sa->number));
+    if (name)
+        proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_exchange, tvb, 0, 0, name));
+    if (*label)
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_message, tvb, 0, 0, label));
-        if (summary)
-            proto_item_append_text(root, " %s", label);
-    }
+    /* One append: each one formats the label anew (%.0u of 0 prints nothing). */
+    if (summary && (fi->sa || name || *label))
+        proto_item_append_text(root, fi->sa ? ", IKE SA %u%s%s%s%s" : "%.0u%s%s%s%s",
+                               fi->sa ? fi->sa->number : 0, name ? ", " : "", name ? name : "",
+                               *label ? " " : "", label);
     if (fi->state && *fi->state)
         proto_item_set_generated(proto_tree_add_string(t, hf_ikediag_state, tvb, 0, 0, fi->state));
 
@@ -375,6 +390,15 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
 {
     ikd_frame_info *fi;
 
+    /* With a visible tree (tshark -V, -T fields/json/pdml in one pass) no
+     * item is faked, so the wanted fields give the walk nothing, and they
+     * cost: epan files every item of a wanted field for lookup (+7% of
+     * tshark on IKE traffic, docs/performance.md).  Such a run shows every
+     * frame of its pass alike, so this frame's tree says how the next ones
+     * come; the GUI and tshark -2 make their first pass without a visible
+     * tree, and show trees only for frames already seen. */
+    if (!PINFO_FD_VISITED(pinfo) && tree && diag)
+        want_fields(!PTREE_DATA(tree)->visible);
     if (!diag || !ikd_extract_frame_is_relevant(pinfo))
         return 0;
 

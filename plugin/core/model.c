@@ -95,7 +95,20 @@ const char *
 ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len)
 {
     if (a->family == 4) {
-        snprintf(buf, len, "%u.%u.%u.%u", a->bytes[0], a->bytes[1], a->bytes[2], a->bytes[3]);
+        /* digits by hand: a snprintf per address showed in profiles */
+        char tmp[16], *p = tmp;
+        for (int i = 0; i < 4; i++) {
+            guint8 b = a->bytes[i];
+            if (i)
+                *p++ = '.';
+            if (b >= 100)
+                *p++ = (char)('0' + b / 100);
+            if (b >= 10)
+                *p++ = (char)('0' + b / 10 % 10);
+            *p++ = (char)('0' + b % 10);
+        }
+        *p = '\0';
+        g_strlcpy(buf, tmp, len);
     } else if (a->family == 6) {
         /* RFC 5952 short form: collapse the longest run of zero groups. */
         guint16 g[8];

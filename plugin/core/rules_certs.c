@@ -368,12 +368,25 @@ ikd_cert_ca_shared(const ikd_rule_ctx *c, const auth_view *v, guint32 *frame)
 /* ------------------------------------------------------------ no keys */
 
 char *
-ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame)
+ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame, gboolean text)
 {
-    GString *s = g_string_new(NULL);
+    GString *s;
     guint32 auth_frames[2] = { 0, 0 };
 
     *evidence_frame = 0;
+    if (!text) {                /* the evidence alone: the first clear CERTREQ */
+        for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
+            const ikd_digest *d[2] = { ex->request.msg, ex->response.msg };
+            for (int i = 0; i < 2; i++) {
+                if (d[i] && d[i]->n_certreq && !(d[i]->encrypted && !d[i]->decrypted)) {
+                    *evidence_frame = d[i]->frame;
+                    return NULL;
+                }
+            }
+        }
+        return NULL;
+    }
+    s = g_string_new(NULL);
     for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         const ikd_slot *slot[2] = { &ex->request, &ex->response };
         const gboolean by_init[2] = { ex->from_initiator, !ex->from_initiator };

@@ -32,7 +32,8 @@ gboolean ikd_cert_ca_shared(const ikd_rule_ctx *c, const auth_view *v, guint32 *
 void ikd_cert_accepted_out_of_date(ikd_rule_ctx *c);
 gboolean ikd_cert_responder_out_of_date(ikd_rule_ctx *c);
 /* What the clear part of an IKEv2 SA says about its authentication
- * (CERTREQs), for an encrypted IKE_AUTH; g_free() it. */
-char *ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame);
+ * (CERTREQs), for an encrypted IKE_AUTH; g_free() it.  Without 'text', only
+ * *evidence_frame (a finding without texts), and NULL. */
+char *ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame, gboolean text);
 
 #endif /* IKD_RULES_CERTS_H */

@@ -36,6 +36,20 @@ ikd_unanswered_at_threshold(const ikd_rule_ctx *c)
            ex->request.n_sent == ikd_tracker_config(c->t)->no_response_retransmits + 1;
 }
 
+void
+ikd_append_u32(GString *s, guint32 v)
+{
+    char buf[10];
+    int n = 0;
+
+    do {
+        buf[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        g_string_append_c(s, buf[--n]);
+}
+
 const char *
 ikd_side_name(gboolean initiator)
 {

@@ -18,6 +18,8 @@ guint32 ikd_peer_heard_after(const ikd_sa *sa, const ikd_exchange *ex, guint32 a
 gboolean ikd_unanswered_at_threshold(const ikd_rule_ctx *c);
 /* "initiator" or "responder", for messages. */
 const char *ikd_side_name(gboolean initiator);
+/* Appends v in decimal: sentences are assembled with appends, not printf. */
+void ikd_append_u32(GString *s, guint32 v);
 /* The peer's address as text, for messages. */
 const char *ikd_peer_str(const ikd_addr *a, char *buf, gsize len);
 /* Hint on which key reveals an encrypted exchange (UAT and SPIs); g_free() it. */

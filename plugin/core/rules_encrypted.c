@@ -254,7 +254,7 @@ ike_auth_refused(ikd_rule_ctx *c)
     ikd_finding_evidence(f, r.chosen_in);
     if (f->no_texts) {
         guint32 ev = 0;
-        g_free(ikd_auth_known(c->sa, &ev));    /* for its evidence */
+        ikd_auth_known(c->sa, &ev, FALSE);     /* for its evidence */
         ikd_finding_evidence(f, ev);
         return TRUE;
     }
@@ -269,7 +269,7 @@ ike_auth_refused(ikd_rule_ctx *c)
     g_free(room);
     /* What the clear IKE_SA_INIT tells about the authentication. */
     guint32 ev = 0;
-    char *known = ikd_auth_known(c->sa, &ev);
+    char *known = ikd_auth_known(c->sa, &ev, TRUE);
     if (f->message)
         ikd_finding_take_message(f, g_strdup_printf("%s; %s", f->message, known));
     ikd_finding_evidence(f, ev);
@@ -624,7 +624,7 @@ encrypted_note(ikd_rule_ctx *c)
     if (c->m->version >= 2 && ex->exch_type == IKD_X2_IKE_AUTH) {
         /* What the clear IKE_SA_INIT tells about the authentication. */
         guint32 ev = 0;
-        char *known = ikd_auth_known(c->sa, &ev);
+        char *known = ikd_auth_known(c->sa, &ev, f->message != NULL);
         if (f->message)
             ikd_finding_take_message(f, g_strdup_printf("%s; %s", f->message, known));
         ikd_finding_evidence(f, ev);

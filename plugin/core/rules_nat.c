@@ -210,30 +210,54 @@ report_nat(ikd_rule_ctx *c, gboolean sender_init, gboolean src_mismatch, gboolea
         return;
     ikd_addr_to_str(&m->src, sbuf, sizeof sbuf);
     ikd_addr_to_str(&m->dst, dbuf, sizeof dbuf);
-    s = g_string_new(NULL);
-    g_string_append_printf(s, "NAT detected in frame %u (%s): ", c->fi->frame, how);
-    if (src_mismatch)
-        g_string_append_printf(s, "the %s hashed a source address or port other than %s:%u, "
-                               "which the capture shows, so the %s is behind a NAT between it and "
-                               "the capture point (or forces UDP encapsulation with a deliberately "
-                               "wrong hash, as strongSwan does with encap = yes)",
-                               ikd_side_name(sender_init), sbuf, m->sport, ikd_side_name(sender_init));
+    /* Appended piece by piece: a printf walks each character of its long
+     * format, and this note is made for every SA behind a NAT. */
+    s = g_string_sized_new(1024);
+    g_string_append(s, "NAT detected in frame ");
+    ikd_append_u32(s, c->fi->frame);
+    g_string_append(s, " (");
+    g_string_append(s, how);
+    g_string_append(s, "): ");
+    if (src_mismatch) {
+        g_string_append(s, "the ");
+        g_string_append(s, ikd_side_name(sender_init));
+        g_string_append(s, " hashed a source address or port other than ");
+        g_string_append(s, sbuf);
+        g_string_append_c(s, ':');
+        ikd_append_u32(s, m->sport);
+        g_string_append(s, ", which the capture shows, so the ");
+        g_string_append(s, ikd_side_name(sender_init));
+        g_string_append(s, " is behind a NAT between it and the capture point (or forces UDP "
+                        "encapsulation with a deliberately wrong hash, as strongSwan does with "
+                        "encap = yes)");
+    }
     if (src_mismatch && dst_mismatch)
         g_string_append(s, "; and ");
-    if (dst_mismatch)
-        g_string_append_printf(s, "the %s (%s) expected its peer at an address or port other than "
-                               "%s:%u, where the capture shows the packet going, so the %s is behind "
-                               "a NAT and the capture was taken on its side of that NAT",
-                               ikd_side_name(sender_init), sbuf, dbuf, m->dport, ikd_side_name(!sender_init));
-    if (NAT(sa)->nat_segments == (NAT_SEG_INITIATOR | NAT_SEG_RESPONDER))
-        g_string_append_printf(s, ". With the NAT the %s's hashes showed in frame %u, there is a NAT on "
-                               "each side of the capture point: one between the initiator and the capture "
-                               "point, one between the capture point and the responder (a client behind its "
-                               "own NAT, in a VM or container, behind a home router, say; or a peer that fakes its source hash "
-                               "to force UDP encapsulation, with one real NAT)",
-                               ikd_side_name(!sender_init), other);
-    ikd_finding_message(f, "%s", s->str);
-    g_string_free(s, TRUE);
+    if (dst_mismatch) {
+        g_string_append(s, "the ");
+        g_string_append(s, ikd_side_name(sender_init));
+        g_string_append(s, " (");
+        g_string_append(s, sbuf);
+        g_string_append(s, ") expected its peer at an address or port other than ");
+        g_string_append(s, dbuf);
+        g_string_append_c(s, ':');
+        ikd_append_u32(s, m->dport);
+        g_string_append(s, ", where the capture shows the packet going, so the ");
+        g_string_append(s, ikd_side_name(!sender_init));
+        g_string_append(s, " is behind a NAT and the capture was taken on its side of that NAT");
+    }
+    if (NAT(sa)->nat_segments == (NAT_SEG_INITIATOR | NAT_SEG_RESPONDER)) {
+        g_string_append(s, ". With the NAT the ");
+        g_string_append(s, ikd_side_name(!sender_init));
+        g_string_append(s, "'s hashes showed in frame ");
+        ikd_append_u32(s, other);
+        g_string_append(s, ", there is a NAT on each side of the capture point: one between the "
+                        "initiator and the capture point, one between the capture point and the "
+                        "responder (a client behind its own NAT, in a VM or container, behind a home "
+                        "router, say; or a peer that fakes its source hash to force UDP "
+                        "encapsulation, with one real NAT)");
+    }
+    ikd_finding_take_message(f, g_string_free(s, FALSE));
     ikd_finding_hint(f, "NAT traversal is needed: UDP 500 and 4500 must pass between the peers, "
                      "IKE moves to UDP 4500 and ESP travels inside it (RFC 3948); keep the NAT mapping "
                      "alive (strongSwan charon.keep_alive, libreswan nat-keepalive=yes, Cisco crypto "
