@@ -41,19 +41,23 @@ ikd_msg_init(ikd_msg *m)
 void
 ikd_msg_reset(ikd_msg *m)
 {
-    memset(m->del, 0, m->n_delete * sizeof m->del[0]);
-    memset(m->prop_store, 0, m->n_prop * sizeof m->prop_store[0]);
-    memset(m->tf_store, 0, m->n_tf * sizeof m->tf_store[0]);
-    memset(m->notify_store, 0, m->n_notify * sizeof m->notify_store[0]);
-    memset(m->ts_store, 0, m->n_ts * sizeof m->ts_store[0]);
-    memset(m->id_store, 0, m->n_id * sizeof m->id_store[0]);
-    memset(m->vid_store, 0, m->n_vid * sizeof m->vid_store[0]);
-    memset(m->natd_store, 0, m->n_natd * sizeof m->natd_store[0]);
-    memset(m->cert_store, 0, m->n_cert * sizeof m->cert_store[0]);
-    memset(m->certreq_store, 0, m->n_certreq * sizeof m->certreq_store[0]);
-    memset(m->notify_bytes, 0, m->n_notify * sizeof m->notify_bytes[0]);
-    memset(m->vid_bytes, 0, m->n_vid * sizeof m->vid_bytes[0]);
-    memset(m->natd_bytes, 0, m->n_natd * sizeof m->natd_bytes[0]);
+    /* Only the entries the previous message used; most messages use few of
+     * the arrays, and a memset call of nothing still costs a call. */
+#define IKD_CLEAR(store, n) do { if (n) memset(m->store, 0, (n) * sizeof m->store[0]); } while (0)
+    IKD_CLEAR(del, m->n_delete);
+    IKD_CLEAR(prop_store, m->n_prop);
+    IKD_CLEAR(tf_store, m->n_tf);
+    IKD_CLEAR(notify_store, m->n_notify);
+    IKD_CLEAR(ts_store, m->n_ts);
+    IKD_CLEAR(id_store, m->n_id);
+    IKD_CLEAR(vid_store, m->n_vid);
+    IKD_CLEAR(natd_store, m->n_natd);
+    IKD_CLEAR(cert_store, m->n_cert);
+    IKD_CLEAR(certreq_store, m->n_certreq);
+    IKD_CLEAR(notify_bytes, m->n_notify);
+    IKD_CLEAR(vid_bytes, m->n_vid);
+    IKD_CLEAR(natd_bytes, m->n_natd);
+#undef IKD_CLEAR
     memset(m, 0, offsetof(ikd_msg, del));
     point_at_storage(m);
 }

@@ -22,6 +22,7 @@
 
 #include "rules_common.h"
 #include "rules_nat.h"
+#include "sha1.h"
 #include "names.h"
 
 /* This family's state per IKE SA. */
@@ -133,6 +134,16 @@ ikd_natd_hash(gsize hash_len, const guint8 ispi[8], const guint8 rspi[8],
     }
     if (addr->family != 4 && addr->family != 6)
         return 0;
+    if (type == G_CHECKSUM_SHA1) {      /* IKEv2's, and IKEv1's with SHA-1: sha1.c */
+        guint8 in[8 + 8 + 16 + 2];
+        gsize alen = addr->family == 4 ? 4 : 16;
+        memcpy(in, ispi, 8);
+        memcpy(in + 8, rspi, 8);
+        memcpy(in + 16, addr->bytes, alen);
+        memcpy(in + 16 + alen, pb, 2);
+        ikd_sha1(in, 16 + alen + 2, out);
+        return IKD_SHA1_LEN;
+    }
     ck = g_checksum_new(type);
     g_checksum_update(ck, ispi, 8);
     g_checksum_update(ck, rspi, 8);

@@ -15,6 +15,7 @@
 
 #include "ikd-test.h"
 #include "core/causes.h"
+#include "core/sha1.h"
 
 /* From test-captures/ikev2-nat-ok-ss6-ss6 frame 1 (NAT_SPII, NAT_SPIR in
  * ikd-test.h). */
@@ -64,6 +65,40 @@ test_natd_hash(void)
     g_assert_cmpuint(ikd_natd_hash(24, V1_CKYI, V1_CKYR, &a, 500, h), ==, 0);
     memset(&a, 0, sizeof a);
     g_assert_cmpuint(ikd_natd_hash(20, NAT_SPII, ZERO, &a, 500, h), ==, 0);
+}
+
+/* sha1.c: the FIPS 180 examples, and GChecksum for every length across
+ * the one- and two-block paddings (55, 56, 63, 64 bytes...). */
+static void
+test_sha1(void)
+{
+    static const struct { const char *in, *hex; } vec[] = {
+        { "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+        { "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+        { "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+          "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+    };
+    guint8 h[20], buf[300];
+    char hex[41];
+
+    for (gsize i = 0; i < G_N_ELEMENTS(vec); i++) {
+        ikd_sha1((const guint8 *)vec[i].in, strlen(vec[i].in), h);
+        for (int j = 0; j < 20; j++)
+            g_snprintf(hex + 2 * j, 3, "%02x", h[j]);
+        g_assert_cmpstr(hex, ==, vec[i].hex);
+    }
+    for (gsize i = 0; i < sizeof buf; i++)
+        buf[i] = (guint8)(i * 131 + 7);
+    for (gsize len = 0; len <= sizeof buf; len++) {
+        guint8 want[20];
+        gsize wlen = sizeof want;
+        GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA1);
+        g_checksum_update(ck, buf, (gssize)len);
+        g_checksum_get_digest(ck, want, &wlen);
+        g_checksum_free(ck);
+        ikd_sha1(buf, len, h);
+        g_assert_cmpmem(h, 20, want, 20);
+    }
 }
 
 /* Frame 1, IKE_SA_INIT request as captured outside the initiator's NAT:
@@ -829,6 +864,7 @@ int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/nat/sha1", test_sha1);
     g_test_add_func("/nat/natd-hash", test_natd_hash);
     g_test_add_func("/nat/nat-detected-v2", test_nat_detected_v2);
     g_test_add_func("/nat/nat-detected-no-texts", test_nat_detected_no_texts);
