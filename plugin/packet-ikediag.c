@@ -192,6 +192,14 @@ finding_verdict(const ikd_finding *f, const ikd_cause_info *ci)
     return "note";
 }
 
+/* The finding's keyword in the Info column (a preference). */
+static void
+info_tag(packet_info *pinfo, const ikd_finding *f, const ikd_cause_info *ci)
+{
+    if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
+}
+
 static void
 draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_finding *f, gboolean experts)
 {
@@ -247,8 +255,7 @@ draw_finding(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, const ikd_find
         expert_add_info_format(pinfo, ti, ei, "%.*s", ITEM_LABEL_LENGTH, f->message);
     else
         expert_add_info(pinfo, ti, ei);
-    if (pref_info_tags && (f->failure || ci->severity >= IKD_SEV_WARN) && f->cause != IKD_CAUSE_MALFORMED)
-        col_append_fstr(pinfo->cinfo, COL_INFO, " [IKE: %s]", ci->keyword);
+    info_tag(pinfo, f, ci);
 }
 
 static void
@@ -419,8 +426,18 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
     /* Tree or not: the proto API draws nothing without a tree, but the
      * expert infos and the Info tags still reach the GUI's Expert
      * Information dialog (which taps "expert" without a tree) and
-     * tshark -z expert. */
-    draw(tvb, pinfo, tree, fi, expert_readers(pinfo, tree));
+     * tshark -z expert.  A tree that is not shown, with no ikediag field
+     * referenced (a filter, a column, a colouring rule or -e on any
+     * ikediag.* field marks the protocol) and nobody collecting expert
+     * infos, would get items that nobody reads: there only the Info tags
+     * count (plain tshark -r, -Y on other fields). */
+    gboolean experts = expert_readers(pinfo, tree);
+    if (tree && !PTREE_DATA(tree)->visible && !experts && !proto_field_is_referenced(tree, proto_ikediag)) {
+        for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame)
+            info_tag(pinfo, f, ikd_cause_get(f->cause));
+    } else {
+        draw(tvb, pinfo, tree, fi, experts);
+    }
     if (have_tap_listener(ikediag_tap)) {
         ikd_tap_record *rec = wmem_new(pinfo->pool, ikd_tap_record);
         rec->diag = diag;
