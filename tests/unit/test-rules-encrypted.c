@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "ikd-test.h"
+#include "core/rules_certs.h"
 #include "core/causes.h"
 
 /* ---------------------------------------------------------------- IKEv2 */
@@ -67,6 +68,12 @@ test_v2_ike_auth_refused(void)
                                                 "frame 2 for certificates from CA key SHA-1 2e2e2e"));
         else
             g_assert_nonnull(strstr(f->message, "neither peer sent a CERTREQ"));
+        /* a finding without texts gets the same evidence frame */
+        guint32 ev_text = 99, ev_bare = 99;
+        g_free(ikd_auth_known(f->sa, &ev_text, TRUE));
+        g_assert_null(ikd_auth_known(f->sa, &ev_bare, FALSE));
+        g_assert_cmpuint(ev_text, ==, creq ? 2 : 0);
+        g_assert_cmpuint(ev_bare, ==, ev_text);
         ikd_diag_finish(t);
         g_assert_cmpint(f->sa->outcome, ==, IKD_OUTCOME_FAILED);
         ikd_diag_free(t);
