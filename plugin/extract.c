@@ -334,7 +334,7 @@ new_proposal(walk_ctx *c)
         m->dropped++;
         return NULL;
     }
-    ikd_proposal *p = &m->prop[m->n_prop++];
+    ikd_proposal *p = &IKD_PROP(m)[m->n_prop++];
     memset(p, 0, sizeof *p);
     p->first_tf = m->n_tf;
     return p;
@@ -348,7 +348,7 @@ add_tf(walk_ctx *c, guint8 type, guint16 id)
         m->dropped++;
         return NULL;
     }
-    ikd_transform *t = &m->tf[m->n_tf++];
+    ikd_transform *t = &IKD_TF(m)[m->n_tf++];
     c->prop->n_tf++;
     t->type = type;
     t->id = id;
@@ -362,7 +362,7 @@ find_tf(walk_ctx *c, guint8 type)
     if (!c->prop)
         return NULL;
     for (guint i = 0; i < c->prop->n_tf; i++) {
-        ikd_transform *t = &c->m->tf[c->prop->first_tf + i];
+        ikd_transform *t = &IKD_TF(c->m)[c->prop->first_tf + i];
         if (t->type == type)
             return t;
     }
@@ -383,7 +383,7 @@ v1_id_to_ts(walk_ctx *c, field_info *fi)
         return;
     }
     read_bytes(fi, buf, sizeof buf, &n);
-    ts = &m->ts[m->n_ts];
+    ts = &IKD_TS(m)[m->n_ts];
     memset(ts, 0, sizeof *ts);
     ts->initiator_side = c->qm_ids == 0;
     ts->ip_proto = c->v1_id_proto;
@@ -506,7 +506,7 @@ on_payload(walk_ctx *c, guint8 type)
     case P1_CERT: case P2_CERT:
         m->has_cert = 1;
         if (m->n_cert < IKD_MAX_CERTS) {
-            c->cert = &m->cert[m->n_cert++];
+            c->cert = &IKD_CERT(m)[m->n_cert++];
             memset(c->cert, 0, sizeof *c->cert);
         } else {
             m->dropped++;
@@ -515,7 +515,7 @@ on_payload(walk_ctx *c, guint8 type)
     case P1_CR: case P2_CERTREQ:
         m->has_certreq = 1;
         if (m->n_certreq < IKD_MAX_CERTREQ) {
-            c->certreq = &m->certreq[m->n_certreq++];
+            c->certreq = &IKD_CERTREQ(m)[m->n_certreq++];
             memset(c->certreq, 0, sizeof *c->certreq);
             /* IKEv1: the CA's DN follows (RFC 2408 3.10) */
             c->dn = c->certreq->dn;
@@ -530,7 +530,7 @@ on_payload(walk_ctx *c, guint8 type)
         if (m->n_notify < IKD_MAX_NOTIFIES) {
             /* ikd_msg_reset() left it zeroed, its data pointing at the
              * message's storage */
-            c->notify = &m->notify[m->n_notify++];
+            c->notify = &IKD_NOTIFY(m)[m->n_notify++];
         } else {
             m->dropped++;
         }
@@ -550,7 +550,7 @@ on_payload(walk_ctx *c, guint8 type)
         if (m->version == 1 && m->exch_type == IKD_X1_QUICK)
             break;              /* client IDs become traffic selectors */
         if (m->n_id < IKD_MAX_IDS) {
-            c->ident = &m->id[m->n_id++];
+            c->ident = &IKD_ID(m)[m->n_id++];
             memset(c->ident, 0, sizeof *c->ident);
             c->ident->initiator_side = type == P2_IDI || type == P1_ID;
         } else {
@@ -719,7 +719,7 @@ on_x509_field(walk_ctx *c, field_key key, field_info *fi)
                     m->dropped++;
                     break;
                 }
-                r = &m->certreq[m->n_certreq++];
+                r = &IKD_CERTREQ(m)[m->n_certreq++];
                 memset(r, 0, sizeof *r);
                 r->cert_type = c->certreq->cert_type;
             }
@@ -733,7 +733,7 @@ on_x509_field(walk_ctx *c, field_key key, field_info *fi)
         if (c->cert && (c->cert->issuer[0] || c->cert->subject[0] || c->cert->has_spki)) {
             guint8 enc = c->cert->encoding;
             if (m->n_cert < IKD_MAX_CERTS) {
-                c->cert = &m->cert[m->n_cert++];
+                c->cert = &IKD_CERT(m)[m->n_cert++];
                 memset(c->cert, 0, sizeof *c->cert);
                 c->cert->encoding = enc;
             } else {
@@ -1075,7 +1075,7 @@ on_payload_field(walk_ctx *c, field_key key, field_info *fi)
     case F_VID:
         if (m->n_vid < IKD_MAX_VIDS) {
             gsize n = 0;
-            ikd_blob *b = &m->vid[m->n_vid++];
+            ikd_blob *b = &IKD_VID(m)[m->n_vid++];
             read_bytes(fi, b->data, IKD_MAX_BLOB, &n);
             b->len = (guint16)n;
         } else {
@@ -1085,7 +1085,7 @@ on_payload_field(walk_ctx *c, field_key key, field_info *fi)
     case F_NAT_HASH:
         if (m->n_natd < IKD_MAX_NATD) {
             gsize n = 0;
-            ikd_blob *b = &m->natd[m->n_natd++];
+            ikd_blob *b = &IKD_NATD(m)[m->n_natd++];
             read_bytes(fi, b->data, IKD_MAX_BLOB, &n);
             b->len = (guint16)n;
         } else {
@@ -1187,7 +1187,7 @@ on_ts_field(walk_ctx *c, field_key key, field_info *fi)
     switch (key) {
     case F_TS_TYPE:
         if (m->n_ts < IKD_MAX_TS) {
-            c->ts = &m->ts[m->n_ts++];
+            c->ts = &IKD_TS(m)[m->n_ts++];
             memset(c->ts, 0, sizeof *c->ts);
             c->ts->initiator_side = c->ts_side;
             c->ts->end_port = 65535;

@@ -14,15 +14,18 @@
 static void
 point_at_storage(ikd_msg *m)
 {
-    m->prop = m->prop_store;
-    m->tf = m->tf_store;
-    m->notify = m->notify_store;
-    m->ts = m->ts_store;
-    m->id = m->id_store;
-    m->vid = m->vid_store;
-    m->natd = m->natd_store;
-    m->cert = m->cert_store;
-    m->certreq = m->certreq_store;
+    /* the message is the digest's head (model.h): offsets from its start */
+    G_STATIC_ASSERT(offsetof(ikd_msg, digest) == 0);
+    G_STATIC_ASSERT(sizeof(ikd_msg) <= G_MAXUINT16);
+    m->off_prop = offsetof(ikd_msg, prop_store);
+    m->off_tf = offsetof(ikd_msg, tf_store);
+    m->off_notify = offsetof(ikd_msg, notify_store);
+    m->off_ts = offsetof(ikd_msg, ts_store);
+    m->off_id = offsetof(ikd_msg, id_store);
+    m->off_vid = offsetof(ikd_msg, vid_store);
+    m->off_natd = offsetof(ikd_msg, natd_store);
+    m->off_cert = offsetof(ikd_msg, cert_store);
+    m->off_certreq = offsetof(ikd_msg, certreq_store);
     for (guint i = 0; i < IKD_MAX_NOTIFIES; i++)
         m->notify_store[i].data = m->notify_bytes[i];
     for (guint i = 0; i < IKD_MAX_VIDS; i++)
@@ -68,8 +71,8 @@ ikd_digest_notify(const ikd_digest *d, guint16 type)
     if (!d)
         return NULL;
     for (guint i = 0; i < d->n_notify; i++) {
-        if (d->notify[i].type == type)
-            return &d->notify[i];
+        if (IKD_NOTIFY(d)[i].type == type)
+            return &IKD_NOTIFY(d)[i];
     }
     return NULL;
 }
@@ -81,8 +84,8 @@ ikd_digest_error(const ikd_digest *d)
         return NULL;
     for (guint i = 0; i < d->n_notify; i++) {
         /* RFC 7296 3.10.1: types below 16384 are errors */
-        if (d->notify[i].type > 0 && d->notify[i].type < 16384)
-            return &d->notify[i];
+        if (IKD_NOTIFY(d)[i].type > 0 && IKD_NOTIFY(d)[i].type < 16384)
+            return &IKD_NOTIFY(d)[i];
     }
     return NULL;
 }

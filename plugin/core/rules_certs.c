@@ -49,7 +49,7 @@ ikd_rules_certs_index(ikd_rule_ctx *c)
         return;
     by_subject = certs_by_subject(c);
     for (guint k = 0; k < c->d->n_cert; k++) {
-        const ikd_cert *ct = &c->d->cert[k];
+        const ikd_cert *ct = &IKD_CERT(c->d)[k];
         /* keys and values live in the tracker's digests */
         if (ct->subject[0] && !g_hash_table_contains(by_subject, ct->subject))
             g_hash_table_insert(by_subject, (gpointer)ct->subject, (gpointer)ct);
@@ -402,7 +402,7 @@ ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame, gboolean text)
                                    s->len ? ";" : "certificate authentication is expected:",
                                    ikd_side_name(by_init[i]), d->frame);
             for (guint k = 0; k < d->n_certreq; k++) {
-                const ikd_certreq *r = &d->certreq[k];
+                const ikd_certreq *r = &IKD_CERTREQ(d)[k];
                 if (k)
                     g_string_append(s, ", ");
                 if (r->hash_len) {

@@ -24,9 +24,9 @@ ikd_v1_auth_method(const ikd_sa *sa)
         if (!ex->phase1_step)
             continue;
         if (ex->response.msg && ex->response.msg->n_prop)
-            return ex->response.msg->prop[0].auth_method;
+            return IKD_PROP(ex->response.msg)[0].auth_method;
         if (ex->request.msg && ex->request.msg->n_prop && !offered)
-            offered = ex->request.msg->prop[0].auth_method;
+            offered = IKD_PROP(ex->request.msg)[0].auth_method;
     }
     return offered;
 }
@@ -85,8 +85,8 @@ view_digest(auth_view *v, const ikd_digest *d, gboolean sender_init)
         for (guint i = 0; i < d->n_id; i++) {
             /* IKEv1 phase 1 IDs are the sender's own; IKEv2 IDi is the
              * initiator's, IDr the responder's. */
-            if (d->version == 1 || d->id[i].initiator_side == sender_init) {
-                v->own_id = &d->id[i];
+            if (d->version == 1 || IKD_ID(d)[i].initiator_side == sender_init) {
+                v->own_id = &IKD_ID(d)[i];
                 v->own_id_frame = d->frame;
             }
         }
@@ -94,21 +94,21 @@ view_digest(auth_view *v, const ikd_digest *d, gboolean sender_init)
             /* A later CERT (a second IKE_AUTH round) replaces the earlier. */
             v->n_cert = 0;
             for (guint i = 0; i < d->n_cert && v->n_cert < MAX_VIEW_CERTS; i++)
-                v->cert[v->n_cert++] = &d->cert[i];
+                v->cert[v->n_cert++] = &IKD_CERT(d)[i];
             v->cert_frame = d->frame;
             v->cert_time = d->ts_sec;
         }
     } else {
         for (guint i = 0; i < d->n_certreq && v->n_creq < MAX_VIEW_CERTREQ; i++) {
-            v->creq[v->n_creq++] = &d->certreq[i];
+            v->creq[v->n_creq++] = &IKD_CERTREQ(d)[i];
             if (!v->creq_frame)
                 v->creq_frame = d->frame;
         }
     }
     if (d->version >= 2 && sender_init) {
         for (guint i = 0; i < d->n_id; i++) {
-            if (!d->id[i].initiator_side) {
-                v->asked_id = &d->id[i];
+            if (!IKD_ID(d)[i].initiator_side) {
+                v->asked_id = &IKD_ID(d)[i];
                 v->asked_id_frame = d->frame;
             }
         }

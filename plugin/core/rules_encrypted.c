@@ -152,11 +152,11 @@ chosen_ike_proposal(const ikd_sa *sa, const ikd_proposal **p)
     for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         const ikd_digest *d = ex->response.msg;
         if (ex->exch_type == IKD_X2_IKE_SA_INIT && d && d->n_prop == 1 &&
-            d->prop[0].protocol == IKD_PROTO_IKE)
+            IKD_PROP(d)[0].protocol == IKD_PROTO_IKE)
             found = d;
     }
     if (found)
-        *p = &found->prop[0];
+        *p = &IKD_PROP(found)[0];
     return found;
 }
 
@@ -174,7 +174,7 @@ room_of(const ikd_sa *sa, const ikd_msg *m, sk_room *r)
         const ikd_transform *encr = NULL, *integ = NULL;
         guint8 e_iv, e_icv;
         for (guint i = 0; i < p->n_tf && p->first_tf + i < init->n_tf; i++) {
-            const ikd_transform *t = &init->tf[p->first_tf + i];
+            const ikd_transform *t = &IKD_TF(init)[p->first_tf + i];
             if (t->type == IKD_TF_ENCR && !encr)
                 encr = t;
             else if (t->type == IKD_TF_INTEG && !integ)

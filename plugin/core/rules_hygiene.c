@@ -16,7 +16,7 @@ weaknesses(const ikd_digest *d, const ikd_proposal *p)
 {
     GString *s = g_string_new(NULL);
     for (guint i = 0; i < p->n_tf; i++) {
-        const ikd_transform *t = &d->tf[p->first_tf + i];
+        const ikd_transform *t = &IKD_TF(d)[p->first_tf + i];
         const char *w = ikd_transform_weakness(p->protocol, t->type, t->id, t->key_len);
         if (w && !strstr(s->str, w)) {
             if (s->len)
@@ -48,7 +48,7 @@ ikd_rules_aggressive_refused(ikd_rule_ctx *c)
     const ikd_exchange *am = c->sa->phase1_current;
     if (!am || am->response.frame || !am->request.msg || !am->request.msg->n_prop)
         return FALSE;
-    guint16 method = am->request.msg->prop[0].auth_method;
+    guint16 method = IKD_PROP(am->request.msg)[0].auth_method;
     if (method != 1 && method != 65001 && method != 65002)
         return FALSE;
     ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, TRUE);
@@ -76,17 +76,17 @@ ikd_rules_hygiene(ikd_rule_ctx *c)
 
     /* The chosen SA: a response with exactly one proposal, no error. */
     if (ikd_tracker_config(c->t)->weak_crypto && c->fi->role == IKD_ROLE_RESPONSE && !ikd_digest_error(d)) {
-        char *w = weaknesses(d, &d->prop[0]);
+        char *w = weaknesses(d, &IKD_PROP(d)[0]);
         if (w) {
-            char *chosen = ikd_proposal_to_config(&d->prop[0], d->tf);
+            char *chosen = ikd_proposal_to_config(&IKD_PROP(d)[0], IKD_TF(d));
             ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_WEAK_CRYPTO, FALSE);
             ikd_finding_set(&f->chosen, "%s", chosen);
             ikd_finding_message(f, "%s chose a weak %s proposal %s: %s",
                                 ikd_peer_str(&c->m->src, abuf, sizeof abuf),
-                                d->prop[0].protocol == IKD_PROTO_IKE ? "IKE" : "ESP", chosen, w);
+                                IKD_PROP(d)[0].protocol == IKD_PROTO_IKE ? "IKE" : "ESP", chosen, w);
             ikd_finding_hint(f, "prefer AEAD or SHA-2 with a strong group, e.g. %s=aes256gcm16-prfsha384-ecp384 "
                              "or aes256-sha256-modp3072, and remove the weak algorithms from both peers",
-                             d->prop[0].protocol == IKD_PROTO_IKE ? "ike" : "esp");
+                             IKD_PROP(d)[0].protocol == IKD_PROTO_IKE ? "ike" : "esp");
             g_free(chosen);
             g_free(w);
         }
@@ -94,7 +94,7 @@ ikd_rules_hygiene(ikd_rule_ctx *c)
 
     /* Aggressive Mode with PSK: the responder's hash can be cracked offline. */
     if (c->m->version == 1 && c->m->exch_type == IKD_X1_AGGRESSIVE && c->fi->role == IKD_ROLE_RESPONSE) {
-        const ikd_proposal *p = &d->prop[0];
+        const ikd_proposal *p = &IKD_PROP(d)[0];
         if (p->auth_method == 1 || p->auth_method == 65001 || p->auth_method == 65002) {
             ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_AGGRESSIVE_MODE_PSK, FALSE);
             ikd_finding_message(f, "Aggressive Mode with a pre-shared key: frame %u carries the responder's HASH in "

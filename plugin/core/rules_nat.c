@@ -290,7 +290,7 @@ check_natd_v2(ikd_rule_ctx *c)
         !ikd_natd_hash(IKD_SHA1_LEN, m->ispi, m->rspi, &m->dst, m->dport, h_dst))
         return;
     for (guint i = 0; i < m->n_notify; i++) {
-        const ikd_notify *n = &m->notify[i];
+        const ikd_notify *n = &IKD_NOTIFY(m)[i];
         if (n->data_len != IKD_SHA1_LEN)
             continue;
         if (n->type == IKD_N_NAT_DETECTION_SOURCE_IP) {
@@ -316,8 +316,8 @@ v1_negotiated_hash_len(const ikd_sa *sa)
         const ikd_digest *d = ex->response.msg;
         if (ex->version != 1 || ex->phase1_step != 1 || !d || d->n_prop != 1)
             continue;
-        for (guint i = 0; i < d->prop[0].n_tf; i++) {
-            const ikd_transform *t = &d->tf[d->prop[0].first_tf + i];
+        for (guint i = 0; i < IKD_PROP(d)[0].n_tf; i++) {
+            const ikd_transform *t = &IKD_TF(d)[IKD_PROP(d)[0].first_tf + i];
             if (t->type != IKD_TF_PRF)
                 continue;
             switch (t->id) {    /* IKEv2 PRF ids, as extract.c maps IKEv1 hashes */
@@ -369,7 +369,7 @@ check_natd_v1(ikd_rule_ctx *c)
 {
     const ikd_msg *m = c->m;
     guint8 h[64];
-    gsize len = m->natd[0].len;
+    gsize len = IKD_NATD(m)[0].len;
     gsize negotiated = v1_negotiated_hash_len(c->sa);
     gboolean dst_ok, src_ok;
     char how[96];
@@ -378,8 +378,8 @@ check_natd_v1(ikd_rule_ctx *c)
         return;                 /* not the hash we know how to recompute */
     if (m->n_natd < 2 || !ikd_natd_hash(len, m->ispi, m->rspi, &m->dst, m->dport, h))
         return;
-    dst_ok = v1_natd_matches(m, len, &m->natd[0], 1, &m->dst, m->dport);
-    src_ok = v1_natd_matches(m, len, &m->natd[1], m->n_natd - 1, &m->src, m->sport);
+    dst_ok = v1_natd_matches(m, len, &IKD_NATD(m)[0], 1, &m->dst, m->dport);
+    src_ok = v1_natd_matches(m, len, &IKD_NATD(m)[1], m->n_natd - 1, &m->src, m->sport);
     snprintf(how, sizeof how, "NAT-D payloads recomputed with %s", hash_name(len));
     if (!src_ok || !dst_ok)
         report_nat(c, c->fi->role != IKD_ROLE_RESPONSE, !src_ok, !dst_ok, how);
@@ -484,9 +484,9 @@ fragmentation_support(const ikd_sa *sa, GString *s)
         r_ok = resp && ikd_digest_notify(resp, IKD_N_FRAGMENTATION_SUPPORTED);
     } else {
         for (guint i = 0; req && i < req->n_vid; i++)
-            i_ok |= req->vid[i].len >= 16 && memcmp(req->vid[i].data, vid_v1_fragmentation, 16) == 0;
+            i_ok |= IKD_VID(req)[i].len >= 16 && memcmp(IKD_VID(req)[i].data, vid_v1_fragmentation, 16) == 0;
         for (guint i = 0; resp && i < resp->n_vid; i++)
-            r_ok |= resp->vid[i].len >= 16 && memcmp(resp->vid[i].data, vid_v1_fragmentation, 16) == 0;
+            r_ok |= IKD_VID(resp)[i].len >= 16 && memcmp(IKD_VID(resp)[i].data, vid_v1_fragmentation, 16) == 0;
     }
     const char *what = sa->version >= 2 ? "IKEv2 fragmentation (IKEV2_FRAGMENTATION_SUPPORTED, RFC 7383)"
                                         : "IKE fragmentation (the FRAGMENTATION vendor ID)";

@@ -187,8 +187,8 @@ ikd_rules_notify(ikd_rule_ctx *c)
     if (!sa || !ex || m->kind != IKD_MSG_IKE || c->fi->retransmission_of)
         return;
     for (guint i = 0; i < m->n_notify && !n; i++) {
-        if (ikd_notify_is_error(m->notify[i].type))
-            n = &m->notify[i];
+        if (ikd_notify_is_error(IKD_NOTIFY(m)[i].type))
+            n = &IKD_NOTIFY(m)[i];
     }
     if (!n || frame_explained(c->fi))
         return;

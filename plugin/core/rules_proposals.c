@@ -23,11 +23,11 @@ static gboolean
 offer_has(const ikd_digest *offer, guint8 protocol, const ikd_transform *want)
 {
     for (guint p = 0; p < offer->n_prop; p++) {
-        const ikd_proposal *pr = &offer->prop[p];
+        const ikd_proposal *pr = &IKD_PROP(offer)[p];
         if (protocol && pr->protocol != protocol)
             continue;
         for (guint i = 0; i < pr->n_tf; i++) {
-            const ikd_transform *t = &offer->tf[pr->first_tf + i];
+            const ikd_transform *t = &IKD_TF(offer)[pr->first_tf + i];
             if (t->type == want->type && t->id == want->id && t->key_len == want->key_len)
                 return TRUE;
         }
@@ -39,11 +39,11 @@ static gboolean
 offer_has_type(const ikd_digest *offer, guint8 protocol, guint8 type)
 {
     for (guint p = 0; p < offer->n_prop; p++) {
-        const ikd_proposal *pr = &offer->prop[p];
+        const ikd_proposal *pr = &IKD_PROP(offer)[p];
         if (protocol && pr->protocol != protocol)
             continue;
         for (guint i = 0; i < pr->n_tf; i++) {
-            if (offer->tf[pr->first_tf + i].type == type)
+            if (IKD_TF(offer)[pr->first_tf + i].type == type)
                 return TRUE;
         }
     }
@@ -70,11 +70,11 @@ pinpoint(const ikd_digest *refused, const ikd_digest *known, guint8 protocol,
         GString *kw = g_string_new(NULL);
 
         for (guint p = 0; p < known->n_prop; p++) {
-            const ikd_proposal *pr = &known->prop[p];
+            const ikd_proposal *pr = &IKD_PROP(known)[p];
             if (protocol && pr->protocol != protocol)
                 continue;
             for (guint i = 0; i < pr->n_tf; i++) {
-                const ikd_transform *t = &known->tf[pr->first_tf + i];
+                const ikd_transform *t = &IKD_TF(known)[pr->first_tf + i];
                 if (t->type != type)
                     continue;
                 /* "no DH" in a child proposal and a missing DH transform
@@ -96,10 +96,10 @@ pinpoint(const ikd_digest *refused, const ikd_digest *known, guint8 protocol,
             /* The peer accepts this child SA without a DH group (no PFS). */
             gboolean refused_all_dh = TRUE;
             for (guint p = 0; p < refused->n_prop; p++) {
-                const ikd_proposal *pr = &refused->prop[p];
+                const ikd_proposal *pr = &IKD_PROP(refused)[p];
                 gboolean has = FALSE;
                 for (guint i = 0; i < pr->n_tf; i++) {
-                    const ikd_transform *t = &refused->tf[pr->first_tf + i];
+                    const ikd_transform *t = &IKD_TF(refused)[pr->first_tf + i];
                     if (t->type == IKD_TF_DH && t->id != 0)
                         has = TRUE;
                 }
@@ -151,10 +151,10 @@ known_acceptable(ikd_rule_ctx *c, const ikd_addr *peer, guint8 protocol, guint32
             gboolean peer_is_responder = ex->from_initiator ? ikd_addr_equal(&sa->resp_addr, peer)
                                                             : ikd_addr_equal(&sa->init_addr, peer);
             if (rs && peer_is_responder && rs->has_sa && !ikd_digest_error(rs) &&
-                rs->n_prop && rs->prop[0].protocol == protocol && rs->frame != before_frame)
+                rs->n_prop && IKD_PROP(rs)[0].protocol == protocol && rs->frame != before_frame)
                 chosen = rs;
             if (rq && !peer_is_responder && rq->has_sa && rq->n_prop &&
-                rq->prop[0].protocol == protocol && rq->frame != before_frame && !offered)
+                IKD_PROP(rq)[0].protocol == protocol && rq->frame != before_frame && !offered)
                 offered = rq;
         }
     }
@@ -176,7 +176,7 @@ config_with_group_first(const ikd_digest *offer, guint16 group)
 {
     if (!offer || !offer->n_prop)
         return g_strdup(ikd_group_keyword(group) ? ikd_group_keyword(group) : "");
-    char *s = ikd_proposal_to_config(&offer->prop[0], offer->tf);
+    char *s = ikd_proposal_to_config(&IKD_PROP(offer)[0], IKD_TF(offer));
     const char *kw = ikd_group_keyword(group);
     char *r;
     if (kw && !strstr(s, kw)) {
@@ -238,7 +238,7 @@ possible_behind_no_proposal(ikd_rule_ctx *c, ikd_finding *f, const ikd_digest *o
     if (protocol != IKD_PROTO_IKE && f->cause != IKD_CAUSE_PFS_MISMATCH) {
         gboolean ke = FALSE;
         for (guint i = 0; i < offer->n_tf && !ke; i++)
-            ke = offer->tf[i].type == IKD_TF_DH && offer->tf[i].id;
+            ke = IKD_TF(offer)[i].type == IKD_TF_DH && IKD_TF(offer)[i].id;
         ke = ke || offer->has_ke;
         ikd_finding_possible(f, IKD_CAUSE_PFS_MISMATCH, ke ? "the offer of frame %u asks for PFS (a KE payload / DH "
                              "group): a responder configured without PFS or with another group refuses it the same "
@@ -262,7 +262,7 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     if (ikd_sa_has_cause(c->sa, IKD_CAUSE_SCAN_PROBE))
         return;
     char abuf[64];
-    char *offered = offer ? ikd_proposals_to_config(offer->prop, offer->n_prop, offer->tf) : g_strdup("(not captured)");
+    char *offered = offer ? ikd_proposals_to_config(IKD_PROP(offer), offer->n_prop, IKD_TF(offer)) : g_strdup("(not captured)");
     const char *how = NULL;
     const ikd_digest *known = known_acceptable(c, refuser, protocol, offer ? offer->frame : 0, &how);
     GString *mismatch = g_string_new(NULL), *wanted = g_string_new(NULL);
@@ -275,7 +275,7 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
     if (known && offer)
         pinpoint(offer, known, protocol, mismatch, wanted);
     if (known) {
-        char *k = ikd_proposals_to_config(known->prop, MIN(known->n_prop, 3), known->tf);
+        char *k = ikd_proposals_to_config(IKD_PROP(known), MIN(known->n_prop, 3), IKD_TF(known));
         ikd_finding_evidence(f, known->frame);
         ikd_finding_set(&f->chosen, "%s", k);
         g_free(k);
@@ -308,8 +308,8 @@ report_no_proposal(ikd_rule_ctx *c, const ikd_digest *offer, guint8 protocol,
         guint16 pfs_group = 0;
         if (offer && protocol != IKD_PROTO_IKE) {
             for (guint i = 0; i < offer->n_tf && !pfs_group; i++) {
-                if (offer->tf[i].type == IKD_TF_DH && offer->tf[i].id)
-                    pfs_group = offer->tf[i].id;
+                if (IKD_TF(offer)[i].type == IKD_TF_DH && IKD_TF(offer)[i].id)
+                    pfs_group = IKD_TF(offer)[i].id;
             }
         }
         if (pfs_group) {
@@ -424,26 +424,26 @@ rules_v2(ikd_rule_ctx *c)
         } else if (ex->exch_type == IKD_X2_CREATE_CHILD_SA) {
             /* A refused CREATE_CHILD_SA that carried KE, whose algorithms the
              * peer accepted without KE before, is a PFS mismatch. */
-            gboolean is_ike_rekey = rq && rq->n_prop && rq->prop[0].protocol == IKD_PROTO_IKE;
+            gboolean is_ike_rekey = rq && rq->n_prop && IKD_PROP(rq)[0].protocol == IKD_PROTO_IKE;
             const char *how = NULL;
             const ikd_digest *known = rq ? known_acceptable(c, responder, IKD_PROTO_ESP, rq->frame, &how) : NULL;
             if (!is_ike_rekey && rq && rq->has_ke && known) {
                 gboolean same_algs = TRUE;
-                const ikd_proposal *kp = &known->prop[0];
+                const ikd_proposal *kp = &IKD_PROP(known)[0];
                 for (guint i = 0; i < kp->n_tf; i++) {
-                    const ikd_transform *t = &known->tf[kp->first_tf + i];
+                    const ikd_transform *t = &IKD_TF(known)[kp->first_tf + i];
                     if ((t->type == IKD_TF_ENCR || t->type == IKD_TF_INTEG) && !offer_has(rq, IKD_PROTO_ESP, t))
                         same_algs = FALSE;
                 }
                 gboolean known_pfs = FALSE;
                 for (guint i = 0; i < kp->n_tf; i++) {
-                    const ikd_transform *t = &known->tf[kp->first_tf + i];
+                    const ikd_transform *t = &IKD_TF(known)[kp->first_tf + i];
                     if (t->type == IKD_TF_DH && t->id)
                         known_pfs = TRUE;
                 }
                 if (same_algs && !known_pfs) {
-                    char *offered = ikd_proposals_to_config(rq->prop, rq->n_prop, rq->tf);
-                    char *k = ikd_proposal_to_config(&known->prop[0], known->tf);
+                    char *offered = ikd_proposals_to_config(IKD_PROP(rq), rq->n_prop, IKD_TF(rq));
+                    char *k = ikd_proposal_to_config(&IKD_PROP(known)[0], IKD_TF(known));
                     ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_PFS_MISMATCH, TRUE);
                     ikd_finding_evidence(f, rq->frame);
                     ikd_finding_evidence(f, known->frame);
@@ -522,7 +522,7 @@ report_answer_rejected(ikd_rule_ctx *c, const ikd_exchange *offer_ex, guint8 pro
     const char *who = c->ex->from_initiator ? "Initiator" : "Responder";
     char abuf[64], bbuf[64];
     ikd_finding *f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, cause, TRUE);
-    char *offered = offer ? ikd_proposals_to_config(offer->prop, offer->n_prop, offer->tf) : NULL;
+    char *offered = offer ? ikd_proposals_to_config(IKD_PROP(offer), offer->n_prop, IKD_TF(offer)) : NULL;
     GString *msg = g_string_new(NULL);
 
     if (offered)
@@ -535,7 +535,7 @@ report_answer_rejected(ikd_rule_ctx *c, const ikd_exchange *offer_ex, guint8 pro
     }
     g_string_append(msg, " itself, so this is not a refusal of its offer");
     if (answer && answer->n_prop) {
-        char *k = ikd_proposals_to_config(answer->prop, MIN(answer->n_prop, 1), answer->tf);
+        char *k = ikd_proposals_to_config(IKD_PROP(answer), MIN(answer->n_prop, 1), IKD_TF(answer));
         ikd_finding_evidence(f, answer->frame);
         ikd_finding_set(&f->chosen, "%s", k);
         g_string_append_printf(msg, ": it rejects the answer of frame %u, in which %s chose %s", answer->frame,
@@ -699,8 +699,8 @@ ikd_rules_proposals_recovered(ikd_rule_ctx *c)
                                        "the responder accepted it in frame %u",
                                        kw ? kw : "another KE payload", rq->frame, sa_words, now);
             } else if (rq) {
-                char *o = ikd_proposals_to_config(rq->prop, rq->n_prop, rq->tf);
-                char *k = ikd_proposals_to_config(c->d->prop, MIN(c->d->n_prop, 1), c->d->tf);
+                char *o = ikd_proposals_to_config(IKD_PROP(rq), rq->n_prop, IKD_TF(rq));
+                char *k = ikd_proposals_to_config(IKD_PROP(c->d), MIN(c->d->n_prop, 1), IKD_TF(c->d));
                 g_string_append_printf(msg, "; the initiator retried with %s in frame %u (%s) and succeeded: "
                                        "the responder chose %s in frame %u", o, rq->frame, sa_words, k, now);
                 g_free(o);

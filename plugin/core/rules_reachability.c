@@ -126,10 +126,10 @@ proposal_within(const ikd_digest *pd, const ikd_proposal *p, const ikd_digest *q
     if (!p->n_tf)
         return FALSE;
     for (guint i = 0; i < p->n_tf; i++) {
-        const ikd_transform *a = &pd->tf[p->first_tf + i];
+        const ikd_transform *a = &IKD_TF(pd)[p->first_tf + i];
         gboolean found = FALSE;
         for (guint j = 0; j < q->n_tf && !found; j++) {
-            const ikd_transform *b = &qd->tf[q->first_tf + j];
+            const ikd_transform *b = &IKD_TF(qd)[q->first_tf + j];
             found = a->type == b->type && a->id == b->id && (!a->key_len || !b->key_len || a->key_len == b->key_len);
         }
         if (!found)
@@ -152,11 +152,11 @@ peer_proposal_fits(const ikd_sa *sa, const ikd_addr *peer, const ikd_digest *off
             if (!d || !ikd_addr_equal(by_init[i] ? &sa->init_addr : &sa->resp_addr, peer))
                 continue;
             for (guint k = 0; k < d->n_prop; k++) {
-                if (d->prop[k].protocol != IKD_PROTO_IKE)
+                if (IKD_PROP(d)[k].protocol != IKD_PROTO_IKE)
                     continue;
                 for (guint o = 0; o < offer->n_prop; o++) {
-                    if (offer->prop[o].protocol == IKD_PROTO_IKE &&
-                        proposal_within(d, &d->prop[k], offer, &offer->prop[o]))
+                    if (IKD_PROP(offer)[o].protocol == IKD_PROTO_IKE &&
+                        proposal_within(d, &IKD_PROP(d)[k], offer, &IKD_PROP(offer)[o]))
                         return TRUE;
                 }
             }

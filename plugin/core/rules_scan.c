@@ -68,7 +68,7 @@ ikd_rules_scan(ikd_rule_ctx *c)
 
     gboolean am = c->sa->version == 1 && c->ex->exch_type == IKD_X1_AGGRESSIVE;
     gboolean refused = ikd_digest_error(d) != NULL;
-    char *chosen = d->n_prop ? ikd_proposals_to_config(d->prop, 1, d->tf) : NULL;
+    char *chosen = d->n_prop ? ikd_proposals_to_config(IKD_PROP(d), 1, IKD_TF(d)) : NULL;
     const char *what = c->sa->version == 1 ? (am ? "Aggressive Mode" : "Main Mode") : "IKE_SA_INIT";
 
     f = ikd_report(c->fs, c->sa, c->ex, c->fi->frame, IKD_CAUSE_SCAN_PROBE, FALSE);

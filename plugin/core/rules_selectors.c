@@ -75,7 +75,7 @@ ts_text(const ikd_digest *d)
 {
     GString *i = g_string_new(NULL), *r = g_string_new(NULL);
     for (guint k = 0; k < d->n_ts; k++)
-        append_ts(d->ts[k].initiator_side ? i : r, &d->ts[k]);
+        append_ts(IKD_TS(d)[k].initiator_side ? i : r, &IKD_TS(d)[k]);
     char *s = g_strdup_printf("%s === %s", i->len ? i->str : "(none)", r->len ? r->str : "(none)");
     g_string_free(i, TRUE);
     g_string_free(r, TRUE);
@@ -204,25 +204,25 @@ ikd_rules_selectors(ikd_rule_ctx *c)
                 for (guint k = 0; k < d->n_ts; k++) {
                     gboolean found = FALSE, same = FALSE;
                     for (guint j = 0; j < rq->n_ts; j++) {
-                        if (rq->ts[j].initiator_side != d->ts[k].initiator_side)
+                        if (IKD_TS(rq)[j].initiator_side != IKD_TS(d)[k].initiator_side)
                             continue;
-                        if (ts_within(&d->ts[k], &rq->ts[j]))
+                        if (ts_within(&IKD_TS(d)[k], &IKD_TS(rq)[j]))
                             found = TRUE;
-                        if (ts_same(&d->ts[k], &rq->ts[j]))
+                        if (ts_same(&IKD_TS(d)[k], &IKD_TS(rq)[j]))
                             same = TRUE;
                     }
                     if (!found)
                         inside = FALSE;
                     if (found && !same &&
-                        !(vip && d->ts[k].initiator_side && ikd_addr_equal(&d->ts[k].start, &d->ts[k].end)))
+                        !(vip && IKD_TS(d)[k].initiator_side && ikd_addr_equal(&IKD_TS(d)[k].start, &IKD_TS(d)[k].end)))
                         narrowed = TRUE;
                 }
-                if (!inside && rq->n_prop && d->n_prop && d->prop[0].protocol != IKD_PROTO_IKE) {
+                if (!inside && rq->n_prop && d->n_prop && IKD_PROP(d)[0].protocol != IKD_PROTO_IKE) {
                     /* outside: wait for what the initiator does with it */
                     selectors_state *st = selectors_of(c->sa);
                     st->outside = c->ex;
-                    st->spi_i = rq->prop[0].spi;
-                    st->spi_r = d->prop[0].spi;
+                    st->spi_i = IKD_PROP(rq)[0].spi;
+                    st->spi_r = IKD_PROP(d)[0].spi;
                 }
                 if (narrowed && inside) {
                     char *o = ts_text(rq), *r = ts_text(d);

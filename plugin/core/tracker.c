@@ -283,38 +283,43 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
     gsize data_sz = 0;
     guint8 *block;
 
+    /* the arrays' offsets are 16 bits: the arrays of a digest are never
+     * larger than an ikd_msg's storage for them */
+    G_STATIC_ASSERT(sizeof(ikd_msg) <= G_MAXUINT16);
+
     /* then the notify, NAT-D and VID bytes, each as long as it is */
     for (guint i = 0; i < m->n_notify; i++)
-        data_sz += IKD_NOTIFY_KEPT(&m->notify[i]);
+        data_sz += IKD_NOTIFY_KEPT(&IKD_NOTIFY(m)[i]);
     for (guint i = 0; i < m->n_natd; i++)
-        data_sz += IKD_BLOB_KEPT(&m->natd[i]);
+        data_sz += IKD_BLOB_KEPT(&IKD_NATD(m)[i]);
     for (guint i = 0; i < m->n_vid; i++)
-        data_sz += IKD_BLOB_KEPT(&m->vid[i]);
+        data_sz += IKD_BLOB_KEPT(&IKD_VID(m)[i]);
     sz += data_sz;
     block = ikd_arena_alloc0(t->arena, sz);
     ikd_digest *d = (ikd_digest *)block;
     guint8 *p = block + IKD_ALIGN8(sizeof(ikd_digest));
 
-#define IKD_COPY_ARRAY(field, n, type) \
-    do { d->field = (type *)p; memcpy(p, m->field, (n) * sizeof(type)); p += IKD_ALIGN8((n) * sizeof(type)); } while (0)
+#define IKD_COPY_ARRAY(off, arr, n, type) \
+    do { d->off = (guint16)(p - block); memcpy(p, arr(m), (n) * sizeof(type)); \
+         p += IKD_ALIGN8((n) * sizeof(type)); } while (0)
 
     *d = m->digest;
-    IKD_COPY_ARRAY(prop, m->n_prop, ikd_proposal);
-    IKD_COPY_ARRAY(tf, m->n_tf, ikd_transform);
-    IKD_COPY_ARRAY(notify, m->n_notify, ikd_notify);
-    IKD_COPY_ARRAY(ts, m->n_ts, ikd_ts);
-    IKD_COPY_ARRAY(id, m->n_id, ikd_ident);
-    IKD_COPY_ARRAY(natd, m->n_natd, ikd_blob);
-    IKD_COPY_ARRAY(vid, m->n_vid, ikd_blob);
-    IKD_COPY_ARRAY(cert, m->n_cert, ikd_cert);
-    IKD_COPY_ARRAY(certreq, m->n_certreq, ikd_certreq);
+    IKD_COPY_ARRAY(off_prop, IKD_PROP, m->n_prop, ikd_proposal);
+    IKD_COPY_ARRAY(off_tf, IKD_TF, m->n_tf, ikd_transform);
+    IKD_COPY_ARRAY(off_notify, IKD_NOTIFY, m->n_notify, ikd_notify);
+    IKD_COPY_ARRAY(off_ts, IKD_TS, m->n_ts, ikd_ts);
+    IKD_COPY_ARRAY(off_id, IKD_ID, m->n_id, ikd_ident);
+    IKD_COPY_ARRAY(off_natd, IKD_NATD, m->n_natd, ikd_blob);
+    IKD_COPY_ARRAY(off_vid, IKD_VID, m->n_vid, ikd_blob);
+    IKD_COPY_ARRAY(off_cert, IKD_CERT, m->n_cert, ikd_cert);
+    IKD_COPY_ARRAY(off_certreq, IKD_CERTREQ, m->n_certreq, ikd_certreq);
     /* the copied entries still point into the message: move their bytes */
     for (guint i = 0; i < m->n_notify; i++)
-        p = keep_bytes(&d->notify[i].data, IKD_NOTIFY_KEPT(&m->notify[i]), p);
+        p = keep_bytes(&IKD_NOTIFY(d)[i].data, IKD_NOTIFY_KEPT(&IKD_NOTIFY(m)[i]), p);
     for (guint i = 0; i < m->n_natd; i++)
-        p = keep_bytes(&d->natd[i].data, IKD_BLOB_KEPT(&m->natd[i]), p);
+        p = keep_bytes(&IKD_NATD(d)[i].data, IKD_BLOB_KEPT(&IKD_NATD(m)[i]), p);
     for (guint i = 0; i < m->n_vid; i++)
-        p = keep_bytes(&d->vid[i].data, IKD_BLOB_KEPT(&m->vid[i]), p);
+        p = keep_bytes(&IKD_VID(d)[i].data, IKD_BLOB_KEPT(&IKD_VID(m)[i]), p);
 #undef IKD_COPY_ARRAY
 #undef IKD_BLOB_KEPT
 #undef IKD_NOTIFY_KEPT
@@ -840,7 +845,7 @@ v2_state(const ikd_exchange *ex, const ikd_frame_info *fi, const ikd_digest *d)
     gboolean opaque = d->encrypted && !d->decrypted;
 
     for (guint i = 0; i < d->n_notify; i++) {
-        if (ikd_notify_is_error(d->notify[i].type))
+        if (ikd_notify_is_error(IKD_NOTIFY(d)[i].type))
             error = TRUE;
     }
     switch (ex->exch_type) {

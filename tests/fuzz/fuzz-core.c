@@ -253,7 +253,7 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
         case 1: {               /* a proposal and its transforms */
             if (m->n_prop >= IKD_MAX_PROPOSALS)
                 break;
-            ikd_proposal *p = &m->prop[m->n_prop++];
+            ikd_proposal *p = &IKD_PROP(m)[m->n_prop++];
             p->number = u8(r) & 7;
             p->protocol = u8(r) & 7;
             p->v1_transform_id = u8(r);
@@ -264,7 +264,7 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
             p->first_tf = m->n_tf;
             guint8 k = u8(r) % 12;
             for (guint8 i = 0; i < k && m->n_tf < IKD_MAX_TRANSFORMS; i++) {
-                ikd_transform *t = &m->tf[m->n_tf++];
+                ikd_transform *t = &IKD_TF(m)[m->n_tf++];
                 guint8 tb = u8(r);
                 t->type = (tb & 7) <= 5 ? (guint8)(tb & 7) : u8(r);
                 t->id = (tb & 0x80) ? u16(r) : (guint16)(u8(r) % 36);
@@ -276,7 +276,7 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
         case 2: {
             if (m->n_notify >= IKD_MAX_NOTIFIES)
                 break;
-            ikd_notify *n = &m->notify[m->n_notify++];
+            ikd_notify *n = &IKD_NOTIFY(m)[m->n_notify++];
             n->type = notify_type(r);
             n->protocol = u8(r) & 3;
             n->spi_len = u8(r) % 17;
@@ -288,7 +288,7 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
         case 3: {
             if (m->n_ts >= IKD_MAX_TS)
                 break;
-            ikd_ts *ts = &m->ts[m->n_ts++];
+            ikd_ts *ts = &IKD_TS(m)[m->n_ts++];
             ts->initiator_side = u8(r) & 1;
             ts->ip_proto = u8(r);
             ts->start_port = u16(r);
@@ -300,7 +300,7 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
         case 4: {
             if (m->n_id >= IKD_MAX_IDS)
                 break;
-            ikd_ident *id = &m->id[m->n_id++];
+            ikd_ident *id = &IKD_ID(m)[m->n_id++];
             id->initiator_side = u8(r) & 1;
             id->type = u8(r) % 12;
             text(r, id->text, sizeof id->text);
@@ -311,11 +311,11 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
             if (sel & 0x10) {
                 if (m->n_vid >= IKD_MAX_VIDS)
                     break;
-                bl = &m->vid[m->n_vid++];
+                bl = &IKD_VID(m)[m->n_vid++];
             } else {
                 if (m->n_natd >= IKD_MAX_NATD)
                     break;
-                bl = &m->natd[m->n_natd++];
+                bl = &IKD_NATD(m)[m->n_natd++];
             }
             bl->len = u8(r) % (IKD_MAX_BLOB + 1);
             bytes(r, bl->data, bl->len > 4 ? 4 : bl->len);   /* rest stays 0 */
@@ -324,7 +324,7 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
         case 6: {
             if (m->n_cert >= IKD_MAX_CERTS)
                 break;
-            ikd_cert *c = &m->cert[m->n_cert++];
+            ikd_cert *c = &IKD_CERT(m)[m->n_cert++];
             c->encoding = u8(r);
             c->not_before = (gint64)(gint32)u32(r);
             c->not_after = (gint64)(gint32)u32(r);
@@ -340,7 +340,7 @@ next_msg(reader *r, ikd_msg *m, guint32 *frame, gint64 *now)
         case 7: {
             if (m->n_certreq >= IKD_MAX_CERTREQ)
                 break;
-            ikd_certreq *q = &m->certreq[m->n_certreq++];
+            ikd_certreq *q = &IKD_CERTREQ(m)[m->n_certreq++];
             q->cert_type = u8(r);
             q->hash_len = (u8(r) & 1) ? 20 : 0;
             q->hash[0] = u8(r) & 3;

@@ -105,7 +105,7 @@ ike(ikd_msg *m, guint32 frame, guint8 version, guint8 exch, gboolean from_init, 
      * clears it. */
     if (from_init && !response && msgid == 0 &&
         (exch == IKD_X1_MAIN || exch == IKD_X1_AGGRESSIVE || exch == IKD_X2_IKE_SA_INIT)) {
-        ikd_blob *b = &m->vid[m->n_vid++];
+        ikd_blob *b = &IKD_VID(m)[m->n_vid++];
         memcpy(b->data, "ikd-test", 8);
         b->len = 8;
     }
@@ -130,7 +130,7 @@ static inline ikd_notify *
 notify(ikd_msg *m, guint16 type, const guint8 *data, guint16 len)
 {
     /* zeroed by ikd_msg_init(), its data pointing at the message's storage */
-    ikd_notify *n = &m->notify[m->n_notify++];
+    ikd_notify *n = &IKD_NOTIFY(m)[m->n_notify++];
 
     n->type = type;
     n->data_len = len;
@@ -156,7 +156,7 @@ natd_v2(ikd_msg *m, const ikd_addr *src, guint16 sport, const ikd_addr *dst, gui
 static inline ikd_proposal *
 prop(ikd_msg *m, guint8 protocol)
 {
-    ikd_proposal *p = &m->prop[m->n_prop++];
+    ikd_proposal *p = &IKD_PROP(m)[m->n_prop++];
     memset(p, 0, sizeof *p);
     p->number = m->n_prop;
     p->protocol = protocol;
@@ -169,11 +169,11 @@ prop(ikd_msg *m, guint8 protocol)
 static inline void
 tf(ikd_msg *m, guint8 type, guint16 id, guint16 key_len)
 {
-    ikd_transform *t = &m->tf[m->n_tf++];
+    ikd_transform *t = &IKD_TF(m)[m->n_tf++];
     t->type = type;
     t->id = id;
     t->key_len = key_len;
-    m->prop[m->n_prop - 1].n_tf++;
+    IKD_PROP(m)[m->n_prop - 1].n_tf++;
 }
 
 /* aes256-sha256-modp2048 */
@@ -204,7 +204,7 @@ static inline void
 ike_proposal(ikd_msg *m, guint16 v1_auth)
 {
     offer_aes256_sha256_modp2048(m);
-    m->prop[m->n_prop - 1].auth_method = v1_auth;
+    IKD_PROP(m)[m->n_prop - 1].auth_method = v1_auth;
 }
 
 /* ---------------------------------------------------------------- identities, certificates */
@@ -212,7 +212,7 @@ ike_proposal(ikd_msg *m, guint16 v1_auth)
 static inline void
 ident(ikd_msg *m, gboolean initiator_side, guint8 type, const char *text)
 {
-    ikd_ident *id = &m->id[m->n_id++];
+    ikd_ident *id = &IKD_ID(m)[m->n_id++];
     memset(id, 0, sizeof *id);
     id->initiator_side = initiator_side;
     id->type = type;
@@ -224,7 +224,7 @@ ident(ikd_msg *m, gboolean initiator_side, guint8 type, const char *text)
 static inline ikd_cert *
 cert(ikd_msg *m, const char *subject, const char *issuer, const char *alt, gint64 nb, gint64 na, guint8 spki_byte)
 {
-    ikd_cert *c = &m->cert[m->n_cert++];
+    ikd_cert *c = &IKD_CERT(m)[m->n_cert++];
     memset(c, 0, sizeof *c);
     m->has_cert = 1;
     c->encoding = 4;
@@ -243,7 +243,7 @@ cert(ikd_msg *m, const char *subject, const char *issuer, const char *alt, gint6
 static inline void
 certreq_hash(ikd_msg *m, guint8 byte)
 {
-    ikd_certreq *r = &m->certreq[m->n_certreq++];
+    ikd_certreq *r = &IKD_CERTREQ(m)[m->n_certreq++];
     memset(r, 0, sizeof *r);
     m->has_certreq = 1;
     r->cert_type = 4;

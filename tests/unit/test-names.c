@@ -21,17 +21,17 @@ test_notation(void)
 
     ikd_msg_init(&m);
     offer_aes256_sha256_modp2048(&m);
-    s = ikd_proposal_to_config(&m.prop[0], m.tf);
+    s = ikd_proposal_to_config(&IKD_PROP(&m)[0], IKD_TF(&m));
     g_assert_cmpstr(s, ==, "aes256-sha256-modp2048");
     g_free(s);
-    s = ikd_proposal_to_log(&m.prop[0], m.tf);
+    s = ikd_proposal_to_log(&IKD_PROP(&m)[0], IKD_TF(&m));
     g_assert_cmpstr(s, ==, "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048");
     g_free(s);
 
     /* AEAD: no integrity, so the PRF must be spelled out. */
     ikd_msg_init(&m);
     offer_aes128gcm_ecp256(&m);
-    s = ikd_proposal_to_config(&m.prop[0], m.tf);
+    s = ikd_proposal_to_config(&IKD_PROP(&m)[0], IKD_TF(&m));
     g_assert_cmpstr(s, ==, "aes128gcm16-prfsha256-ecp256");
     g_free(s);
 
@@ -42,7 +42,7 @@ test_notation(void)
     tf(&m, IKD_TF_INTEG, 7, 0);
     tf(&m, IKD_TF_PRF, 5, 0);
     tf(&m, IKD_TF_DH, 14, 0);
-    s = ikd_proposal_to_config(&m.prop[0], m.tf);
+    s = ikd_proposal_to_config(&IKD_PROP(&m)[0], IKD_TF(&m));
     g_assert_cmpstr(s, ==, "3des-sha1_160-prfsha256-modp2048");
     g_free(s);
 
@@ -53,7 +53,7 @@ test_notation(void)
     tf(&m, IKD_TF_INTEG, 12, 0);
     tf(&m, IKD_TF_DH, 14, 0);
     tf(&m, IKD_TF_ESN, 1, 0);
-    s = ikd_proposal_to_config(&m.prop[0], m.tf);
+    s = ikd_proposal_to_config(&IKD_PROP(&m)[0], IKD_TF(&m));
     g_assert_cmpstr(s, ==, "aes128-sha256-modp2048-esn");
     g_free(s);
 }

@@ -255,8 +255,8 @@ test_v2_asked_idr_vs_cert(void)
         v2_auth_request(&m, 3, SPI_C, SPI_D, "initiator.example", NULL, 14);
         ikd_diag_add(t, &m);
         v2_auth_ok(&m, 4, SPI_C, SPI_D, "responder.example", 14);
-        m.id[0].type = 9;
-        g_strlcpy(m.id[0].text, "C=ZZ, O=ikediag lab, CN=responder.example", sizeof m.id[0].text);
+        IKD_ID(&m)[0].type = 9;
+        g_strlcpy(IKD_ID(&m)[0].text, "C=ZZ, O=ikediag lab, CN=responder.example", sizeof IKD_ID(&m)[0].text);
         cert(&m, "C=ZZ, O=ikediag lab, CN=responder.example", LAB_CA, "responder.example", T0 - 86400,
              T0 + 86400, 0x02);
         ikd_diag_add(t, &m);

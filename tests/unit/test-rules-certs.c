@@ -293,7 +293,7 @@ test_v2_healthy_certs(void)
 static void
 certreq_dn(ikd_msg *m, const char *dn)
 {
-    ikd_certreq *r = &m->certreq[m->n_certreq++];
+    ikd_certreq *r = &IKD_CERTREQ(m)[m->n_certreq++];
     memset(r, 0, sizeof *r);
     m->has_certreq = 1;
     r->cert_type = 4;

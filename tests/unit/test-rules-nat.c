@@ -230,9 +230,9 @@ v1_mm3_natd(guint16 prf)
     ike(&m, 3, 1, IKD_X1_MAIN, TRUE, FALSE, V1_CKYI, V1_CKYR, 0, 203);
     m.has_ke = m.has_nonce = 1;
     m.n_natd = 2;
-    m.natd[0].len = m.natd[1].len = 32;
-    memcpy(m.natd[0].data, V1_NATD_203_0_113_20, 32);
-    memcpy(m.natd[1].data, V1_NATD_198_51_100_10, 32);
+    IKD_NATD(&m)[0].len = IKD_NATD(&m)[1].len = 32;
+    memcpy(IKD_NATD(&m)[0].data, V1_NATD_203_0_113_20, 32);
+    memcpy(IKD_NATD(&m)[1].data, V1_NATD_198_51_100_10, 32);
     ikd_test_add(t, &m);
     natted = FALSE;
     return t;
@@ -485,9 +485,9 @@ test_udp_4500_blocked_v1(void)
             v1_psk_proposal(&m);
         if (frame == 3) {
             m.n_natd = 2;
-            m.natd[0].len = m.natd[1].len = 32;
-            memcpy(m.natd[0].data, V1_NATD_203_0_113_20, 32);
-            memcpy(m.natd[1].data, V1_NATD_198_51_100_10, 32);
+            IKD_NATD(&m)[0].len = IKD_NATD(&m)[1].len = 32;
+            memcpy(IKD_NATD(&m)[0].data, V1_NATD_203_0_113_20, 32);
+            memcpy(IKD_NATD(&m)[1].data, V1_NATD_198_51_100_10, 32);
         }
         fi = ikd_test_add(t, &m);
         if (frame == 3)

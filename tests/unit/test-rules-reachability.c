@@ -75,7 +75,7 @@ test_version_refused_by_v1_only_peer(void)
     v1_mm_1_to_4(t, 1);
     ike(&m, 11, 2, IKD_X2_IKE_SA_INIT, TRUE, FALSE, SPI_C, ZERO, 0, 11);
     ike_proposal(&m, 0);
-    m.tf[0].id = 20;                /* AES-GCM instead of AES-CBC */
+    IKD_TF(&m)[0].id = 20;                /* AES-GCM instead of AES-CBC */
     ikd_diag_add(t, &m);
     ike(&m, 12, 2, IKD_X2_IKE_SA_INIT, FALSE, TRUE, SPI_C, SPI_D, 0, 12);
     notify(&m, IKD_N_NO_PROPOSAL_CHOSEN, NULL, 0);

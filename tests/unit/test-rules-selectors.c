@@ -22,7 +22,7 @@ static void
 ts_set(ikd_msg *m, gboolean initiator_side, guint8 a0, guint8 a1, guint8 a2, guint8 a3,
        guint8 b0, guint8 b1, guint8 b2, guint8 b3)
 {
-    ikd_ts *ts = &m->ts[m->n_ts++];
+    ikd_ts *ts = &IKD_TS(m)[m->n_ts++];
     memset(ts, 0, sizeof *ts);
     ts->initiator_side = initiator_side;
     ts->end_port = 65535;
