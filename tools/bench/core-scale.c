@@ -58,15 +58,15 @@ add_sa_offer(ikd_msg *m)
     m->has_sa = m->has_ke = m->has_nonce = 1;
     m->ke_group = 14;
     m->n_prop = 1;
-    m->prop[0].number = 1;
-    m->prop[0].protocol = IKD_PROTO_IKE;
-    m->prop[0].first_tf = 0;
-    m->prop[0].n_tf = 4;
+    IKD_PROP(m)[0].number = 1;
+    IKD_PROP(m)[0].protocol = IKD_PROTO_IKE;
+    IKD_PROP(m)[0].first_tf = 0;
+    IKD_PROP(m)[0].n_tf = 4;
     m->n_tf = 4;
-    m->tf[0] = (ikd_transform){ IKD_TF_ENCR, 12, 256 };
-    m->tf[1] = (ikd_transform){ IKD_TF_PRF, 5, 0 };
-    m->tf[2] = (ikd_transform){ IKD_TF_INTEG, 12, 0 };
-    m->tf[3] = (ikd_transform){ IKD_TF_DH, 14, 0 };
+    IKD_TF(m)[0] = (ikd_transform){ IKD_TF_ENCR, 12, 256 };
+    IKD_TF(m)[1] = (ikd_transform){ IKD_TF_PRF, 5, 0 };
+    IKD_TF(m)[2] = (ikd_transform){ IKD_TF_INTEG, 12, 0 };
+    IKD_TF(m)[3] = (ikd_transform){ IKD_TF_DH, 14, 0 };
 }
 
 int
@@ -148,31 +148,31 @@ main(int argc, char **argv)
                     add_sa_offer(m);
                 else if (s == 1 && refuse) {
                     m->n_notify = 1;
-                    m->notify[0].type = IKD_N_NO_PROPOSAL_CHOSEN;
+                    IKD_NOTIFY(m)[0].type = IKD_N_NO_PROPOSAL_CHOSEN;
                 } else if (s == 1) {
                     add_sa_offer(m);
                     if (certs) {
                         m->has_certreq = 1;
                         m->n_certreq = 1;
-                        m->certreq[0].cert_type = 4;
-                        m->certreq[0].hash_len = 20;
-                        memset(m->certreq[0].hash, 0xca, 20);
+                        IKD_CERTREQ(m)[0].cert_type = 4;
+                        IKD_CERTREQ(m)[0].hash_len = 20;
+                        memset(IKD_CERTREQ(m)[0].hash, 0xca, 20);
                     }
                 } else if (certs && s == 2) {
                     m->has_cert = m->has_auth = 1;
                     m->auth_method = 1;
                     m->n_cert = 1;
-                    snprintf(m->cert[0].subject, sizeof m->cert[0].subject, "C=ZZ, O=Lab, CN=client %u", k);
-                    snprintf(m->cert[0].issuer, sizeof m->cert[0].issuer, "C=ZZ, O=Lab, CN=Unknown CA");
-                    m->cert[0].not_before = now - 86400;
-                    m->cert[0].not_after = now + 86400;
+                    snprintf(IKD_CERT(m)[0].subject, sizeof IKD_CERT(m)[0].subject, "C=ZZ, O=Lab, CN=client %u", k);
+                    snprintf(IKD_CERT(m)[0].issuer, sizeof IKD_CERT(m)[0].issuer, "C=ZZ, O=Lab, CN=Unknown CA");
+                    IKD_CERT(m)[0].not_before = now - 86400;
+                    IKD_CERT(m)[0].not_after = now + 86400;
                     m->n_id = 1;
-                    m->id[0].initiator_side = 1;
-                    m->id[0].type = 9;
-                    snprintf(m->id[0].text, sizeof m->id[0].text, "C=ZZ, O=Lab, CN=client %u", k);
+                    IKD_ID(m)[0].initiator_side = 1;
+                    IKD_ID(m)[0].type = 9;
+                    snprintf(IKD_ID(m)[0].text, sizeof IKD_ID(m)[0].text, "C=ZZ, O=Lab, CN=client %u", k);
                 } else if (certs && s == 3) {
                     m->n_notify = 1;
-                    m->notify[0].type = IKD_N_AUTHENTICATION_FAILED;
+                    IKD_NOTIFY(m)[0].type = IKD_N_AUTHENTICATION_FAILED;
                 } else {
                     m->encrypted = 1;
                 }
