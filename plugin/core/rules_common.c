@@ -39,15 +39,8 @@ ikd_unanswered_at_threshold(const ikd_rule_ctx *c)
 void
 ikd_append_u32(GString *s, guint32 v)
 {
-    char buf[10];
-    int n = 0;
-
-    do {
-        buf[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        g_string_append_c(s, buf[--n]);
+    char buf[11];
+    g_string_append_len(s, buf, (gssize)ikd_u32_to_dec(v, buf));
 }
 
 const char *

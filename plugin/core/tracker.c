@@ -283,10 +283,6 @@ make_digest(ikd_tracker *t, const ikd_msg *m)
     gsize data_sz = 0;
     guint8 *block;
 
-    /* the arrays' offsets are 16 bits: the arrays of a digest are never
-     * larger than an ikd_msg's storage for them */
-    G_STATIC_ASSERT(sizeof(ikd_msg) <= G_MAXUINT16);
-
     /* then the notify, NAT-D and VID bytes, each as long as it is */
     for (guint i = 0; i < m->n_notify; i++)
         data_sz += IKD_NOTIFY_KEPT(&IKD_NOTIFY(m)[i]);

@@ -12,6 +12,7 @@
 
 #include "ikd-test.h"
 #include "core/names.h"
+#include "core/rules_common.h"
 
 static void
 test_notation(void)
@@ -84,6 +85,44 @@ test_weakness(void)
     g_assert_null(ikd_transform_weakness(IKD_PROTO_IKE, IKD_TF_INTEG, 12, 0));
 }
 
+/* Addresses and numbers in sentences (model.c): written digit by digit,
+ * so the edges of each digit count, and IPv6's short form (RFC 5952). */
+static void
+test_numbers_in_text(void)
+{
+    static const struct { guint32 v; const char *s; } nums[] = {
+        { 0, "0" }, { 7, "7" }, { 10, "10" }, { 99, "99" }, { 100, "100" },
+        { 4500, "4500" }, { 4294967295u, "4294967295" },
+    };
+    static const struct { guint8 b[4]; const char *s; } v4[] = {
+        { { 0, 0, 0, 0 }, "0.0.0.0" }, { { 255, 255, 255, 255 }, "255.255.255.255" },
+        { { 198, 51, 100, 10 }, "198.51.100.10" }, { { 10, 0, 100, 9 }, "10.0.100.9" },
+    };
+    char buf[64];
+    ikd_addr a;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(nums); i++) {
+        g_assert_cmpuint(ikd_u32_to_dec(nums[i].v, buf), ==, strlen(nums[i].s));
+        g_assert_cmpstr(buf, ==, nums[i].s);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(v4); i++) {
+        memset(&a, 0, sizeof a);
+        a.family = 4;
+        memcpy(a.bytes, v4[i].b, 4);
+        g_assert_cmpstr(ikd_addr_to_str(&a, buf, sizeof buf), ==, v4[i].s);
+    }
+    /* a short buffer gets the start, NUL-terminated */
+    g_assert_cmpstr(ikd_addr_to_str(&a, buf, 5), ==, "10.0");
+    memset(&a, 0, sizeof a);
+    a.family = 6;
+    a.bytes[0] = 0x20, a.bytes[1] = 0x01, a.bytes[2] = 0x0d, a.bytes[3] = 0xb8, a.bytes[15] = 1;
+    g_assert_cmpstr(ikd_addr_to_str(&a, buf, sizeof buf), ==, "2001:db8::1");
+    GString *s = g_string_new("frame ");
+    ikd_append_u32(s, 4294967295u);
+    g_assert_cmpstr(s->str, ==, "frame 4294967295");
+    g_string_free(s, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -91,5 +130,6 @@ main(int argc, char **argv)
     g_test_add_func("/names/notation", test_notation);
     g_test_add_func("/names/v1-mapping", test_v1_mapping);
     g_test_add_func("/names/weakness", test_weakness);
+    g_test_add_func("/names/numbers-in-text", test_numbers_in_text);
     return g_test_run();
 }
